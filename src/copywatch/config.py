@@ -1,0 +1,249 @@
+"""config.toml -> a frozen ``Config``: every default in one place, every error naming file and key.
+
+The schema is the product's interface (see the shipped config.toml and the README). Unknown keys
+are errors too: a typo such as ``dealy_seconds`` must not silently fall back to a default.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+DEFAULT_USER_AGENT = "copywatch/0.1 (+https://github.com/copywatch/copywatch)"
+
+
+@dataclass(frozen=True)
+class OutletConfig:
+    name: str
+    aliases: tuple[str, ...] = ()
+    domains: tuple[str, ...] = ()
+    exclusives: tuple[str, ...] = ()
+    exclusive_markers: tuple[str, ...] = ()
+    notice: str = ""  # the exclusivity notice; learned from the exclusives when empty
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    name: str
+    seeds: tuple[str, ...]
+    partner: bool = False  # a licensed partner may republish without credit
+
+
+@dataclass(frozen=True)
+class CrawlConfig:
+    user_agent: str = DEFAULT_USER_AGENT
+    delay_seconds: float = 1.0  # between two requests to one host
+    max_pages_per_site: int = 500
+    max_depth: int = 3  # link hops from an HTML seed
+    max_bytes: int = 5_000_000  # per response, on the wire and after decompression
+    timeout_seconds: float = 30.0  # wall-clock deadline of one fetch, all hops included
+    allow_private_addresses: bool = False  # true only for local testing
+    max_redirects: int = 5
+    max_retries: int = 2
+    crawl_delay_cap: float = 30.0  # robots.txt Crawl-delay is honoured up to this
+    concurrent_sites: int = 4
+    max_url_length: int = 2083
+    trust_env: bool = False  # use HTTP(S)_PROXY and friends from the environment
+    warc_max_bytes: int = 100_000_000  # rotate WARC files past this size
+
+
+@dataclass(frozen=True)
+class MatchConfig:
+    min_coverage: float = 0.25  # share of an exclusive's words a page must carry
+    min_similarity: float = 0.0  # TF-IDF cosine floor (0 = coverage decides)
+    min_span_words: int = 12  # shortest passage, in words, that counts as copied
+    shingle_size: int = 5
+    num_perm: int = 128
+    seed: int = 1  # MinHash seed: fixed so findings are reproducible
+
+
+@dataclass(frozen=True)
+class AttributionConfig:
+    accept: tuple[str, ...] = ("link", "canonical", "name")  # credit kinds that suffice
+
+
+@dataclass(frozen=True)
+class StoreConfig:
+    path: str = "copywatch.db"
+    warc_dir: str = ""  # default: "warc" beside the database
+
+
+@dataclass(frozen=True)
+class ReportConfig:
+    dir: str = "reports"
+    base_url: str = ""  # where reports are published, for links in alerts
+
+
+@dataclass(frozen=True)
+class ScheduleConfig:
+    cron: str = ""  # e.g. "0 * * * *"; used by `copywatch schedule`
+
+
+@dataclass(frozen=True)
+class Config:
+    outlet: OutletConfig
+    sites: tuple[SiteConfig, ...] = ()
+    crawl: CrawlConfig = field(default_factory=CrawlConfig)
+    match: MatchConfig = field(default_factory=MatchConfig)
+    attribution: AttributionConfig = field(default_factory=AttributionConfig)
+    store: StoreConfig = field(default_factory=StoreConfig)
+    report: ReportConfig = field(default_factory=ReportConfig)
+    schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
+    source: str = ""  # the file it was read from
+
+    @property
+    def store_path(self) -> Path:
+        return Path(self.store.path)
+
+    @property
+    def warc_dir(self) -> Path:
+        return Path(self.store.warc_dir) if self.store.warc_dir else self.store_path.parent / "warc"
+
+    def digest(self) -> str:
+        """A stable hash of the settings, stored with each run so findings can be reproduced."""
+        d = asdict(self)
+        d.pop("source", None)
+        blob = json.dumps(d, sort_keys=True, ensure_ascii=False).encode()
+        return hashlib.sha256(blob).hexdigest()[:16]
+
+
+_TABLES = {
+    "outlet": OutletConfig,
+    "crawl": CrawlConfig,
+    "match": MatchConfig,
+    "attribution": AttributionConfig,
+    "store": StoreConfig,
+    "report": ReportConfig,
+    "schedule": ScheduleConfig,
+}
+
+
+def _type_name(t: Any) -> str:
+    return {"str": "a string", "int": "an integer", "float": "a number", "bool": "true or false"}.get(
+        str(t), "a list of strings" if "tuple" in str(t) else str(t)
+    )
+
+
+def _coerce(where: str, key: str, value: Any, typ: str) -> Any:
+    """Check one value against the dataclass field's annotation (a string, from __future__)."""
+    if typ == "str":
+        ok = isinstance(value, str)
+    elif typ == "bool":
+        ok = isinstance(value, bool)
+    elif typ == "int":
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    elif typ == "float":
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        value = float(value) if ok else value
+    elif typ.startswith("tuple[str"):
+        ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+        value = tuple(value) if ok else value
+    else:  # pragma: no cover - a new field type nobody taught this function
+        raise AssertionError(typ)
+    if not ok:
+        raise ConfigError(f"{where}: key '{key}' must be {_type_name(typ)}, got {value!r}")
+    if typ in ("int", "float") and value < 0:
+        raise ConfigError(f"{where}: key '{key}' must not be negative, got {value!r}")
+    return value
+
+
+def _table(where: str, cls: type, data: Any, required: tuple[str, ...] = ()) -> Any:
+    if not isinstance(data, dict):
+        raise ConfigError(f"{where} must be a table, got {data!r}")
+    known = {f.name: f for f in fields(cls)}
+    kwargs: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in known:
+            raise ConfigError(f"{where}: unknown key '{key}' (known keys: {', '.join(sorted(known))})")
+        kwargs[key] = _coerce(where, key, value, str(known[key].type))
+    for key in required:
+        if key not in kwargs:
+            raise ConfigError(f"{where}: missing key '{key}'")
+    return cls(**kwargs)
+
+
+def load_config(path: str | Path) -> Config:
+    """Read and check a config file; relative store/report paths are relative to the file."""
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except OSError as e:
+        raise ConfigError(f"{p}: cannot read the config file ({e.strerror or e})") from e
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"{p}: the config file is not UTF-8 ({e})") from e
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{p}: not valid TOML: {e}") from e
+    return parse_config(data, source=str(p), base_dir=p.resolve().parent)
+
+
+def parse_config(data: dict[str, Any], source: str = "<config>", base_dir: Path | None = None) -> Config:
+    known = set(_TABLES) | {"sites"}
+    for key in data:
+        if key not in known:
+            raise ConfigError(f"{source}: unknown table '{key}' (known: {', '.join(sorted(known))})")
+    if "outlet" not in data:
+        raise ConfigError(f"{source}: missing table [outlet]")
+    outlet = _table(f"{source}: [outlet]", OutletConfig, data["outlet"], required=("name",))
+    if not outlet.name.strip():
+        raise ConfigError(f"{source}: [outlet] key 'name' must not be empty")
+    if not outlet.exclusives:
+        raise ConfigError(f"{source}: [outlet] key 'exclusives' must list at least one sitemap, feed or page")
+    sites_raw = data.get("sites", [])
+    if not isinstance(sites_raw, list):
+        raise ConfigError(f"{source}: 'sites' must be an array of tables ([[sites]])")
+    sites = []
+    names = set()
+    for i, s in enumerate(sites_raw):
+        site = _table(f"{source}: [[sites]] #{i + 1}", SiteConfig, s, required=("name", "seeds"))
+        if site.name in names:
+            raise ConfigError(f"{source}: [[sites]] #{i + 1}: duplicate site name '{site.name}'")
+        if not site.seeds:
+            raise ConfigError(f"{source}: [[sites]] #{i + 1} ('{site.name}'): 'seeds' is empty")
+        names.add(site.name)
+        sites.append(site)
+    tables = {k: _table(f"{source}: [{k}]", cls, data.get(k, {})) for k, cls in _TABLES.items() if k != "outlet"}
+    mc: MatchConfig = tables["match"]
+    if not 0.0 < mc.min_coverage <= 1.0:
+        raise ConfigError(f"{source}: [match] key 'min_coverage' must be in (0, 1], got {mc.min_coverage}")
+    bad = set(tables["attribution"].accept) - {"link", "canonical", "name"}
+    if bad:
+        raise ConfigError(
+            f"{source}: [attribution] key 'accept' may hold only link, canonical, name; got {sorted(bad)}"
+        )
+    cc: CrawlConfig = tables["crawl"]
+    if cc.max_bytes < 1024:
+        raise ConfigError(f"{source}: [crawl] key 'max_bytes' must be at least 1024, got {cc.max_bytes}")
+    if cc.timeout_seconds <= 0:
+        raise ConfigError(f"{source}: [crawl] key 'timeout_seconds' must be positive")
+    if tables["schedule"].cron:
+        from croniter import croniter
+
+        if not croniter.is_valid(tables["schedule"].cron):
+            raise ConfigError(f"{source}: [schedule] key 'cron' is not a valid cron expression")
+    store: StoreConfig = tables["store"]
+    report: ReportConfig = tables["report"]
+    if base_dir is not None:
+        store = StoreConfig(
+            path=str(base_dir / store.path),
+            warc_dir=str(base_dir / store.warc_dir) if store.warc_dir else "",
+        )
+        report = ReportConfig(dir=str(base_dir / report.dir), base_url=report.base_url)
+    return Config(
+        outlet=outlet,
+        sites=tuple(sites),
+        crawl=cc,
+        match=mc,
+        attribution=tables["attribution"],
+        store=store,
+        report=report,
+        schedule=tables["schedule"],
+        source=source,
+    )

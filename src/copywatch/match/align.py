@@ -1,0 +1,147 @@
+"""Passage alignment: which stretches of an exclusive a page carries, edited or not, in any order.
+
+The method: hash every run of ``k`` words (k = 3 by default) on both sides; each shared run is a
+seed ``(i, j)`` (word i of the exclusive, word j of the page). Seeds that follow each other on
+both sides, with gaps of at most ``max_gap`` words (a substituted, inserted or deleted word breaks
+k seeds, not the passage), are chained into a span. Spans shorter than ``min_span_words`` are
+dropped: a shared name or stock phrase is not copying. Runs that many exclusives share (the
+exclusivity notice, the outlet's boilerplate) are never seeds, and the words only they cover
+count neither as copied nor in the exclusive's length.
+
+Because seeds are looked up globally, reordered and re-paragraphed copies align span by span; the
+spans' order tells a reordered copy from an edited one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..models import MatchType
+
+
+@dataclass(frozen=True)
+class TokenSpan:
+    """A copied passage in word indices: [ex_start, ex_end) of the exclusive, [page_start, page_end)."""
+
+    ex_start: int
+    ex_end: int
+    page_start: int
+    page_end: int
+    seeds: int  # shared k-word runs inside the span
+
+
+@dataclass(frozen=True)
+class Alignment:
+    spans: tuple[TokenSpan, ...]
+    coverage: float  # share of the exclusive's countable words inside spans
+    page_share: float  # share of the page's words inside spans
+    exact_share: float  # share of covered exclusive words that are seeds' words (1.0 = untouched)
+    reordered_share: float  # share of covered words in spans that appear out of order on the page
+    counted_words: int  # the exclusive's countable words (the denominator of coverage)
+
+
+def _union_length(intervals: list[tuple[int, int]], mask: np.ndarray | None = None) -> int:
+    if not intervals:
+        return 0
+    if mask is not None:
+        covered = np.zeros(len(mask), dtype=bool)
+        for a, b in intervals:
+            covered[a:b] = True
+        return int(np.count_nonzero(covered & mask))
+    total, cur_a, cur_b = 0, -1, -1
+    for a, b in sorted(intervals):
+        if a > cur_b:
+            total += cur_b - cur_a if cur_b > cur_a else 0
+            cur_a, cur_b = a, b
+        else:
+            cur_b = max(cur_b, b)
+    return total + (cur_b - cur_a if cur_b > cur_a else 0)
+
+
+def align(
+    ex_grams: np.ndarray,
+    page_grams: np.ndarray,
+    ex_len: int,
+    page_len: int,
+    *,
+    k: int = 3,
+    common: Collection[int] = frozenset(),
+    max_gap: int = 8,
+    min_span_words: int = 12,
+) -> Alignment:
+    """Align an exclusive's k-word hashes against a page's; both in text order."""
+    positions: dict[int, list[int]] = {}
+    for i, g in enumerate(ex_grams.tolist()):
+        if g not in common:
+            positions.setdefault(g, []).append(i)
+    # Countable words: those covered by at least one non-common run of the exclusive.
+    countable = np.zeros(ex_len, dtype=bool)
+    for g, idxs in positions.items():
+        for i in idxs:
+            countable[i : i + k] = True
+    counted = int(np.count_nonzero(countable))
+    if not counted or not len(page_grams):
+        return Alignment((), 0.0, 0.0, 0.0, 0.0, counted)
+
+    # chains: [ex_start, last_i, page_start, last_j, seeds, seed_words_mask_count]
+    open_chains: list[list[int]] = []
+    done: list[list[int]] = []
+    for j, g in enumerate(page_grams.tolist()):
+        idxs = positions.get(g)
+        if not idxs:
+            continue
+        # close chains that can no longer be extended
+        still = []
+        for c in open_chains:
+            (still if j - c[3] <= max_gap else done).append(c)
+        open_chains = still
+        for i in idxs[:8]:
+            best = None
+            for c in open_chains:
+                di, dj = i - c[1], j - c[3]
+                if 0 < dj <= max_gap and -1 <= di <= max_gap and (best is None or abs(di - dj) < best[0]):
+                    best = (abs(di - dj), c)
+            if best is not None:
+                c = best[1]
+                c[1], c[3], c[4] = max(c[1], i), j, c[4] + 1
+            else:
+                open_chains.append([i, i, j, j, 1])
+    done.extend(open_chains)
+
+    spans = [
+        TokenSpan(c[0], c[1] + k, c[2], c[3] + k, c[4])
+        for c in done
+        if (c[1] + k - c[0]) >= min_span_words and c[4] * 3 >= (c[1] + k - c[0])
+    ]
+    if not spans:
+        return Alignment((), 0.0, 0.0, 0.0, 0.0, counted)
+    spans.sort(key=lambda s: s.page_start)
+    ex_iv = [(s.ex_start, s.ex_end) for s in spans]
+    covered = _union_length(ex_iv, countable)
+    coverage = covered / counted
+    page_share = _union_length([(s.page_start, s.page_end) for s in spans]) / max(page_len, 1)
+    seed_words = sum(min(s.seeds + k - 1, s.ex_end - s.ex_start) for s in spans)
+    exact_share = min(1.0, seed_words / max(sum(s.ex_end - s.ex_start for s in spans), 1))
+    # Out of order: spans (in page order) whose exclusive position goes backwards.
+    out_of_order = 0
+    furthest = -1
+    for s in spans:
+        if s.ex_start < furthest - max_gap:
+            out_of_order += s.ex_end - s.ex_start
+        furthest = max(furthest, s.ex_end)
+    reordered_share = out_of_order / max(sum(s.ex_end - s.ex_start for s in spans), 1)
+    return Alignment(tuple(spans), min(coverage, 1.0), min(page_share, 1.0), exact_share, reordered_share, counted)
+
+
+def match_type(a: Alignment) -> MatchType:
+    """Name the kind of copy from the alignment's figures."""
+    if a.reordered_share >= 0.15 and a.coverage >= 0.5:
+        return "reordered"
+    if a.coverage < 0.75:
+        return "partial"
+    if a.coverage >= 0.95 and a.exact_share >= 0.98:
+        return "verbatim"
+    return "edited"
