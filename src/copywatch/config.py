@@ -58,8 +58,6 @@ class MatchConfig:
     min_coverage: float = 0.25  # share of an exclusive's words a page must carry
     min_similarity: float = 0.0  # TF-IDF cosine floor (0 = coverage decides)
     min_span_words: int = 12  # shortest passage, in words, that counts as copied
-    shingle_size: int = 5
-    num_perm: int = 128
     seed: int = 1  # MinHash seed: fixed so findings are reproducible
 
 

@@ -1,0 +1,346 @@
+"""One scan, start to end: the only module that knows every stage.
+
+    exclusives: discover -> fetch -> extract -> index
+    each site (in parallel, one thread a site): crawl -> extract -> match -> attribute
+    store: commit the whole scan in one transaction
+    report: reports/<run-id>/report.html and evidence.csv, copied to reports/latest/
+
+Each stage knows nothing of the ones after it. Failures of one page or one site are recorded as
+data and never stop the scan; only what makes the scan meaningless (no exclusives, no store)
+raises.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from . import __version__
+from .attribution import attribute, claimed_published_time, published_order
+from .config import Config, SiteConfig
+from .crawl.archive import WarcArchive
+from .crawl.discover import crawl_site, discover_exclusives
+from .crawl.fetch import Fetcher, KnownPage
+from .crawl.robots import RobotsCache
+from .errors import ExclusivesError
+from .lock import ScanLock
+from .match.index import ExclusiveIndex
+from .models import Capture, Credit, Document, Exclusive, Finding, Match, RunInfo, SiteResult
+from .report.evidence_csv import write_csv
+from .report.html import write_report
+from .store import ScanResults, Store, StoredPage
+from .text.charset import decode_html
+from .text.extract import canonical_url, extract
+from .text.normalize import normalize_text
+
+log = logging.getLogger("copywatch")
+
+Progress = Callable[[str, int], None]  # (what, how many more) for progress displays
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True)
+class ScanSummary:
+    """What a scan did, for the CLI's one-screen summary."""
+
+    run: RunInfo
+    report_dir: Path | None
+    findings: int
+    uncredited: int
+    new_uncredited: tuple[Finding, ...]
+
+
+def _host(url: str) -> str:
+    h = (urlsplit(url).hostname or "").lower()
+    return h[4:] if h.startswith("www.") else h
+
+
+def _known(stored: StoredPage | None) -> KnownPage | None:
+    if stored is None:
+        return None
+    return KnownPage(
+        url=stored.url,
+        etag=stored.etag,
+        last_modified=stored.last_modified,
+        sha256=stored.sha256,
+        body=stored.body,
+        fetched_at=stored.fetched_at,
+        warc_file=stored.warc_file,
+        warc_offset=stored.warc_offset,
+        lastmod=stored.lastmod,
+    )
+
+
+def _evidence_text(credit: Credit) -> str:
+    parts = [f"{e.signal}: {e.text} ({e.where})" for e in credit.evidence]
+    parts += [f"not credit ({d.signal}): {d.text} ({d.where})" for d in credit.decoys]
+    if credit.notice_kept:
+        parts.append("the outlet's exclusivity notice was copied along (not a credit)")
+    return " | ".join(parts)
+
+
+def load_exclusives(config: Config, fetcher: Fetcher, robots: RobotsCache, store: Store) -> list[Exclusive]:
+    """Fetch and extract the outlet's exclusives; fall back to the stored ones if the outlet is down."""
+    found: dict[str, Exclusive] = {}
+    markers = [normalize_text(m) for m in config.outlet.exclusive_markers if m.strip()]
+    for page, capture in discover_exclusives(config.outlet.exclusives, fetcher, robots):
+        if capture.outcome not in ("ok", "not_modified", "truncated") or capture.status != 200:
+            log.warning("exclusive %s not fetched: %s", page.url, capture.detail or capture.outcome)
+            continue
+        doc = extract(capture)
+        if len(doc.text.split()) < 30:
+            continue  # an index page or an empty shell, not an article
+        if markers and not any(m in normalize_text(doc.text) for m in markers):
+            continue
+        url = doc.canonical or capture.final_url
+        published = claimed_published_time(doc.html) or page.lastmod
+        found[url] = Exclusive(url=url, fetched_url=capture.final_url, title=doc.title, text=doc.text,
+                               published_at=published)  # fmt: skip
+    if not found:
+        stored = store.exclusives()
+        if stored:
+            log.warning("no exclusive could be fetched this time; using the %d stored ones", len(stored))
+            return stored
+        raise ExclusivesError(
+            "no exclusive article could be loaded from [outlet] exclusives = "
+            + ", ".join(config.outlet.exclusives)
+        )
+    return list(found.values())
+
+
+@dataclass
+class _SiteOutput:
+    result: SiteResult
+    pages: list[StoredPage]
+    findings: list[Finding]
+
+
+class Scanner:
+    """Runs one scan of the sites in a config against the outlet's exclusives."""
+
+    def __init__(self, config: Config, progress: Progress | None = None):
+        self.config = config
+        self.progress = progress or (lambda what, n: None)
+        self._store_lock = threading.Lock()
+
+    def run(self, wait: float = 0.0) -> ScanSummary:
+        with ScanLock(self.config.store_path, wait=wait), Store(self.config.store_path) as store:
+            return self._run(store)
+
+    def _run(self, store: Store) -> ScanSummary:
+        cfg = self.config
+        started = utc_now()
+        run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        archive = WarcArchive(cfg.warc_dir, cfg.crawl.warc_max_bytes)
+        fetcher = Fetcher(cfg.crawl, archive=archive)
+        robots = RobotsCache(fetcher, cfg.crawl)
+        try:
+            exclusives = load_exclusives(cfg, fetcher, robots, store)
+            log.info("%d exclusives loaded", len(exclusives))
+            index = ExclusiveIndex(exclusives, cfg.match)
+            known_keys = store.finding_keys()
+            outlet_hosts = {d.lower().removeprefix("www.") for d in cfg.outlet.domains}
+            outlet_hosts |= {_host(e.fetched_url) for e in exclusives}
+            with ThreadPoolExecutor(max_workers=max(1, cfg.crawl.concurrent_sites)) as pool:
+                outputs = list(
+                    pool.map(
+                        lambda s: self._scan_site(s, store, fetcher, robots, index, exclusives, outlet_hosts, started),
+                        cfg.sites,
+                    )
+                )
+        finally:
+            fetcher.close()
+        findings = [f for o in outputs for f in o.findings]
+        new = [f for f in findings if (f.page_url, f.exclusive_url) not in known_keys]
+        site_results = tuple(o.result for o in outputs)
+        status = "site_errors" if any(s.error for s in site_results) else "success"
+        run = RunInfo(
+            run_id=run_id,
+            started_at=started,
+            finished_at=utc_now(),
+            status=status,
+            config_digest=cfg.digest(),
+            code_version=__version__,
+            sites=site_results,
+            pages_fetched=sum(s.pages_fetched for s in site_results),
+            exclusives=len(exclusives),
+            new_copies=len(new),
+        )
+        store.commit_scan(
+            ScanResults(
+                run=run,
+                exclusives=exclusives,
+                pages=[p for o in outputs for p in o.pages],
+                findings=findings,
+                warc_files=[f.name for f in archive.files()],
+            )
+        )
+        run = store.runs(limit=1)[0]
+        report_dir = write_run_reports(cfg, store, run, new_keys={(f.page_url, f.exclusive_url) for f in new})
+        all_findings = store.findings()
+        uncredited = [f for f in all_findings if f.attribution == "none" and not f.partner]
+        return ScanSummary(
+            run=run,
+            report_dir=report_dir,
+            findings=len(all_findings),
+            uncredited=len(uncredited),
+            new_uncredited=tuple(f for f in new if f.attribution == "none" and not f.partner),
+        )
+
+    def _scan_site(
+        self,
+        site: SiteConfig,
+        store: Store,
+        fetcher: Fetcher,
+        robots: RobotsCache,
+        index: ExclusiveIndex,
+        exclusives: Sequence[Exclusive],
+        outlet_hosts: set[str],
+        started: str,
+    ) -> _SiteOutput:
+        by_url = {e.url: e for e in exclusives}
+        pages: list[StoredPage] = []
+        findings: list[Finding] = []
+
+        def known(url: str) -> KnownPage | None:
+            with self._store_lock:
+                return _known(store.page(url))
+
+        t0 = time.monotonic()
+        try:
+            crawl = crawl_site(site, fetcher, robots, self.config.crawl, known)
+            for capture in crawl.captures:
+                self.progress(site.name, 1)
+                if _host(capture.final_url) in outlet_hosts:
+                    continue
+                with self._store_lock:
+                    stored = store.page(capture.url)
+                page, doc = self._page(site, capture, stored, started)
+                pages.append(page)
+                for m in index.match(capture.final_url, doc.text):
+                    findings.append(self._finding(site, capture, page, doc, m, by_url[m.exclusive_url], started))
+            result = SiteResult(
+                site=site.name,
+                pages_fetched=crawl.fetched,
+                pages_new=crawl.new,
+                pages_changed=crawl.changed,
+                pages_unchanged=crawl.unchanged,
+                pages_failed=crawl.failed,
+                error=crawl.error,
+            )
+        except Exception as e:  # one broken site never fails the scan
+            log.exception("site %s failed", site.name)
+            result = SiteResult(site=site.name, error=f"{type(e).__name__}: {e}")
+        log.info("site %s: %d pages, %d copies in %.1f s", site.name, len(pages), len(findings),
+                 time.monotonic() - t0)  # fmt: skip
+        return _SiteOutput(result, pages, findings)
+
+    def _page(
+        self, site: SiteConfig, capture: Capture, stored: StoredPage | None, started: str
+    ) -> tuple[StoredPage, Document]:
+        if stored is not None and stored.sha256 == capture.sha256 and stored.text:
+            # Unchanged since the last scan: reuse its extraction, which is the costly part.
+            html, encoding = decode_html(capture.body, capture.header("content-type"))
+            doc = Document(url=capture.final_url, title=stored.title, text=stored.text, html=html,
+                           published_at=stored.published_at, canonical=canonical_url(html),
+                           encoding=encoding)  # fmt: skip
+        else:
+            doc = extract(capture)
+            doc = replace(doc, published_at=claimed_published_time(doc.html))
+        page = StoredPage(
+            url=capture.url,
+            site=site.name,
+            final_url=capture.final_url,
+            status=capture.status,
+            title=doc.title,
+            text=doc.text,
+            body=capture.body,
+            content_type=capture.content_type,
+            sha256=capture.sha256,
+            etag=capture.header("etag"),
+            last_modified=capture.header("last-modified"),
+            lastmod=stored.lastmod if stored else None,
+            published_at=doc.published_at,
+            ip=capture.ip,
+            redirects=capture.redirects,
+            fetched_at=capture.fetched_at,
+            first_seen=stored.first_seen if stored else started,
+            warc_file=capture.warc_file,
+            warc_offset=capture.warc_offset,
+        )
+        return page, doc
+
+    def _finding(
+        self,
+        site: SiteConfig,
+        capture: Capture,
+        page: StoredPage,
+        doc: Document,
+        m: Match,
+        ex: Exclusive,
+        started: str,
+    ) -> Finding:
+        copied = " ".join(doc.text[s.page_start : s.page_end] for s in m.spans)
+        credit = attribute(doc, ex, self.config.outlet, notice=self.config.outlet.notice, copied_text=copied,
+                           accept=self.config.attribution.accept)  # fmt: skip
+        return Finding(
+            site=site.name,
+            page_url=capture.final_url,
+            page_title=doc.title,
+            exclusive_url=ex.url,
+            exclusive_title=ex.title,
+            coverage=m.coverage,
+            similarity=m.similarity,
+            match_type=m.match_type,
+            attribution=credit.verdict,
+            attribution_evidence=_evidence_text(credit),
+            published_at=doc.published_at or "",
+            first_seen=started,  # the store keeps the earlier first_seen of a known copy
+            captured_at=capture.fetched_at,
+            http_status=capture.status,
+            sha256=capture.sha256,
+            page_share=m.page_share,
+            exclusive_published_at=ex.published_at or "",
+            published_order=published_order(ex.published_at, doc.published_at, page.first_seen),
+            partner=site.partner,
+            warc_file=capture.warc_file or "",
+            warc_offset=capture.warc_offset,
+            spans=m.spans,
+            page_text=doc.text,
+            exclusive_text=ex.text,
+        )
+
+
+def write_run_reports(
+    config: Config, store: Store, run: RunInfo, new_keys: set[tuple[str, str]] | None = None
+) -> Path:
+    """Render report.html and evidence.csv for a run into reports/<run-id>/ and reports/latest/."""
+    findings = store.findings()
+    history = store.runs(limit=50)
+    out = Path(config.report.dir) / run.run_id
+    out.mkdir(parents=True, exist_ok=True)
+    write_csv(findings, out / "evidence.csv")
+    write_report(out, findings, run, history, outlet_name=config.outlet.name, new_keys=new_keys or set())
+    latest = Path(config.report.dir) / "latest"
+    tmp = Path(config.report.dir) / ".latest.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    shutil.copytree(out, tmp)
+    shutil.rmtree(latest, ignore_errors=True)
+    tmp.rename(latest)
+    return out
+
+
+def scan(config: Config, progress: Progress | None = None, wait: float = 0.0) -> ScanSummary:
+    """Run one scan (the library's entry point; the CLI's ``scan`` and ``demo`` call this)."""
+    return Scanner(config, progress).run(wait=wait)

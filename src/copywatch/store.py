@@ -1,0 +1,375 @@
+"""The SQLite store: exclusives, pages, findings, runs. One transaction per scan.
+
+SQLite in WAL mode with foreign keys on and a 5 s busy timeout. A scan gathers its results in
+memory and writes them all in a single ``BEGIN IMMEDIATE`` transaction at its end (``commit_scan``),
+so a crash, a Ctrl-C or a SIGKILL at any moment leaves the previous results exactly as they were:
+SQLite's atomic commit does the hard part. The schema is versioned with ``PRAGMA user_version``
+and migrated in place, idempotently, when the store is opened.
+
+Findings are keyed by (page_url, exclusive_url): a copy found again keeps its ``first_seen``.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import zlib
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .errors import StoreError
+from .models import Exclusive, Finding, RunInfo, SiteResult, Span
+
+SCHEMA_VERSION = 1
+
+_MIGRATIONS: dict[int, str] = {
+    1: """
+    CREATE TABLE IF NOT EXISTS runs (
+        run_id TEXT PRIMARY KEY,
+        started_at TEXT NOT NULL,
+        finished_at TEXT NOT NULL,
+        status TEXT NOT NULL,
+        config_digest TEXT NOT NULL,
+        code_version TEXT NOT NULL,
+        pages_fetched INTEGER NOT NULL,
+        exclusives INTEGER NOT NULL,
+        copies INTEGER NOT NULL,
+        new_copies INTEGER NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS site_results (
+        run_id TEXT NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
+        site TEXT NOT NULL,
+        pages_fetched INTEGER NOT NULL,
+        pages_new INTEGER NOT NULL,
+        pages_changed INTEGER NOT NULL,
+        pages_unchanged INTEGER NOT NULL,
+        pages_failed INTEGER NOT NULL,
+        error TEXT NOT NULL,
+        PRIMARY KEY (run_id, site)
+    );
+    CREATE TABLE IF NOT EXISTS exclusives (
+        url TEXT PRIMARY KEY,
+        fetched_url TEXT NOT NULL,
+        title TEXT NOT NULL,
+        text TEXT NOT NULL,
+        published_at TEXT,
+        first_seen TEXT NOT NULL,
+        last_seen TEXT NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS pages (
+        url TEXT PRIMARY KEY,
+        site TEXT NOT NULL,
+        final_url TEXT NOT NULL,
+        status INTEGER NOT NULL,
+        title TEXT NOT NULL,
+        text TEXT NOT NULL,
+        body_z BLOB,
+        content_type TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        etag TEXT,
+        last_modified TEXT,
+        lastmod TEXT,
+        published_at TEXT,
+        ip TEXT,
+        redirects TEXT NOT NULL,
+        fetched_at TEXT NOT NULL,
+        first_seen TEXT NOT NULL,
+        warc_file TEXT,
+        warc_offset INTEGER
+    );
+    CREATE TABLE IF NOT EXISTS findings (
+        page_url TEXT NOT NULL,
+        exclusive_url TEXT NOT NULL,
+        site TEXT NOT NULL,
+        page_title TEXT NOT NULL,
+        exclusive_title TEXT NOT NULL,
+        coverage REAL NOT NULL,
+        similarity REAL NOT NULL,
+        page_share REAL NOT NULL,
+        match_type TEXT NOT NULL,
+        attribution TEXT NOT NULL,
+        attribution_evidence TEXT NOT NULL,
+        published_at TEXT NOT NULL,
+        exclusive_published_at TEXT NOT NULL,
+        published_order TEXT NOT NULL,
+        partner INTEGER NOT NULL,
+        first_seen TEXT NOT NULL,
+        last_seen TEXT NOT NULL,
+        first_run TEXT NOT NULL,
+        last_run TEXT NOT NULL,
+        captured_at TEXT NOT NULL,
+        http_status INTEGER NOT NULL,
+        sha256 TEXT NOT NULL,
+        warc_file TEXT NOT NULL,
+        warc_offset INTEGER,
+        spans TEXT NOT NULL,
+        page_text TEXT NOT NULL,
+        online_status TEXT NOT NULL DEFAULT '',
+        rechecked_at TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (page_url, exclusive_url)
+    );
+    CREATE INDEX IF NOT EXISTS findings_site ON findings(site);
+    CREATE TABLE IF NOT EXISTS warc_files (
+        name TEXT PRIMARY KEY,
+        first_run TEXT NOT NULL
+    );
+    """,
+}
+
+
+@dataclass(frozen=True)
+class StoredPage:
+    """What the store remembers of a page, for incremental fetching and re-matching."""
+
+    url: str
+    site: str
+    final_url: str
+    status: int
+    title: str
+    text: str
+    body: bytes
+    content_type: str
+    sha256: str
+    etag: str | None
+    last_modified: str | None
+    lastmod: str | None
+    published_at: str | None
+    ip: str | None
+    redirects: tuple[str, ...]
+    fetched_at: str
+    first_seen: str
+    warc_file: str | None
+    warc_offset: int | None
+
+
+@dataclass(frozen=True)
+class ScanResults:
+    """Everything a scan writes, committed together or not at all."""
+
+    run: RunInfo
+    exclusives: Sequence[Exclusive]
+    pages: Sequence[StoredPage]
+    findings: Sequence[Finding]
+    warc_files: Sequence[str] = ()
+
+
+class Store:
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(self.path, timeout=5.0, isolation_level=None, check_same_thread=False)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self.db.execute("PRAGMA busy_timeout=5000")
+            self.db.execute("PRAGMA synchronous=FULL")
+            self.migrate()
+        except sqlite3.DatabaseError as e:
+            raise StoreError(f"{self.path}: cannot open the store ({e})") from e
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def version(self) -> int:
+        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+
+    def migrate(self) -> None:
+        """Bring the schema to SCHEMA_VERSION; each step runs in its own transaction, once."""
+        current = self.version
+        if current > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: store schema v{current} is newer than this copywatch (v{SCHEMA_VERSION})"
+            )
+        for v in range(current + 1, SCHEMA_VERSION + 1):
+            with self.transaction():
+                for stmt in _MIGRATIONS[v].split(";"):
+                    if stmt.strip():
+                        self.db.execute(stmt)
+                self.db.execute(f"PRAGMA user_version = {v}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # --- reading -------------------------------------------------------------------------------
+
+    def page(self, url: str) -> StoredPage | None:
+        row = self.db.execute("SELECT * FROM pages WHERE url = ?", (url,)).fetchone()
+        if row is None:
+            return None
+        d = dict(row)
+        d["body"] = zlib.decompress(d.pop("body_z")) if d.get("body_z") else b""
+        d["redirects"] = tuple(json.loads(d["redirects"]))
+        return StoredPage(**d)
+
+    def exclusives(self) -> list[Exclusive]:
+        rows = self.db.execute("SELECT url, fetched_url, title, text, published_at FROM exclusives ORDER BY url")
+        return [Exclusive(**dict(r)) for r in rows]
+
+    def findings(self, site: str | None = None) -> list[Finding]:
+        sql = (
+            "SELECT f.*, e.text AS exclusive_text FROM findings f "
+            "LEFT JOIN exclusives e ON e.url = f.exclusive_url"
+        )
+        args: tuple[str, ...] = ()
+        if site:
+            sql += " WHERE f.site = ?"
+            args = (site,)
+        sql += " ORDER BY f.site, f.first_seen, f.page_url, f.exclusive_url"
+        return [_finding(r) for r in self.db.execute(sql, args)]
+
+    def finding_keys(self) -> set[tuple[str, str]]:
+        return {(r[0], r[1]) for r in self.db.execute("SELECT page_url, exclusive_url FROM findings")}
+
+    def runs(self, limit: int = 20) -> list[RunInfo]:
+        out = []
+        for r in self.db.execute("SELECT * FROM runs ORDER BY started_at DESC, run_id DESC LIMIT ?", (limit,)):
+            sites = tuple(
+                SiteResult(**{k: s[k] for k in s.keys() if k != "run_id"})
+                for s in self.db.execute("SELECT * FROM site_results WHERE run_id = ? ORDER BY site", (r["run_id"],))
+            )
+            out.append(RunInfo(sites=sites, **dict(r)))
+        return out
+
+    def integrity(self) -> str:
+        return str(self.db.execute("PRAGMA integrity_check").fetchone()[0])
+
+    # --- writing -------------------------------------------------------------------------------
+
+    def commit_scan(self, results: ScanResults) -> None:
+        """Write one scan's results atomically. Known findings keep their first_seen and first_run."""
+        run = results.run
+        with self.transaction() as db:
+            for ex in results.exclusives:
+                db.execute(
+                    "INSERT INTO exclusives (url, fetched_url, title, text, published_at, first_seen, last_seen)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET fetched_url=excluded.fetched_url,"
+                    " title=excluded.title, text=excluded.text, published_at=excluded.published_at,"
+                    " last_seen=excluded.last_seen",
+                    (ex.url, ex.fetched_url, ex.title, ex.text, ex.published_at, run.started_at, run.started_at),
+                )
+            for p in results.pages:
+                db.execute(
+                    "INSERT INTO pages (url, site, final_url, status, title, text, body_z, content_type, sha256,"
+                    " etag, last_modified, lastmod, published_at, ip, redirects, fetched_at, first_seen,"
+                    " warc_file, warc_offset) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                    " ON CONFLICT(url) DO UPDATE SET site=excluded.site, final_url=excluded.final_url,"
+                    " status=excluded.status, title=excluded.title, text=excluded.text, body_z=excluded.body_z,"
+                    " content_type=excluded.content_type, sha256=excluded.sha256, etag=excluded.etag,"
+                    " last_modified=excluded.last_modified, lastmod=excluded.lastmod,"
+                    " published_at=excluded.published_at, ip=excluded.ip, redirects=excluded.redirects,"
+                    " fetched_at=excluded.fetched_at, warc_file=excluded.warc_file,"
+                    " warc_offset=excluded.warc_offset",
+                    (
+                        p.url, p.site, p.final_url, p.status, p.title, p.text, zlib.compress(p.body, 6),
+                        p.content_type, p.sha256, p.etag, p.last_modified, p.lastmod, p.published_at, p.ip,
+                        json.dumps(list(p.redirects)), p.fetched_at, p.first_seen, p.warc_file, p.warc_offset,
+                    ),
+                )  # fmt: skip
+            for f in results.findings:
+                db.execute(
+                    "INSERT INTO findings (page_url, exclusive_url, site, page_title, exclusive_title, coverage,"
+                    " similarity, page_share, match_type, attribution, attribution_evidence, published_at,"
+                    " exclusive_published_at, published_order, partner, first_seen, last_seen, first_run,"
+                    " last_run, captured_at, http_status, sha256, warc_file, warc_offset, spans, page_text)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                    " ON CONFLICT(page_url, exclusive_url) DO UPDATE SET site=excluded.site,"
+                    " page_title=excluded.page_title, exclusive_title=excluded.exclusive_title,"
+                    " coverage=excluded.coverage, similarity=excluded.similarity, page_share=excluded.page_share,"
+                    " match_type=excluded.match_type, attribution=excluded.attribution,"
+                    " attribution_evidence=excluded.attribution_evidence, published_at=excluded.published_at,"
+                    " exclusive_published_at=excluded.exclusive_published_at,"
+                    " published_order=excluded.published_order, partner=excluded.partner,"
+                    " last_seen=excluded.last_seen, last_run=excluded.last_run,"
+                    " captured_at=excluded.captured_at, http_status=excluded.http_status,"
+                    " sha256=excluded.sha256, warc_file=excluded.warc_file, warc_offset=excluded.warc_offset,"
+                    " spans=excluded.spans, page_text=excluded.page_text",
+                    (
+                        f.page_url, f.exclusive_url, f.site, f.page_title, f.exclusive_title, f.coverage,
+                        f.similarity, f.page_share, f.match_type, f.attribution, f.attribution_evidence,
+                        f.published_at, f.exclusive_published_at, f.published_order, int(f.partner),
+                        f.first_seen, run.started_at, run.run_id, run.run_id, f.captured_at, f.http_status,
+                        f.sha256, f.warc_file, f.warc_offset, json.dumps([list(_span(s)) for s in f.spans]),
+                        f.page_text,
+                    ),
+                )  # fmt: skip
+            for name in results.warc_files:
+                db.execute("INSERT OR IGNORE INTO warc_files (name, first_run) VALUES (?, ?)", (name, run.run_id))
+            copies = db.execute("SELECT COUNT(*) FROM findings").fetchone()[0]
+            run = replace(run, copies=copies)
+            db.execute(
+                "INSERT INTO runs (run_id, started_at, finished_at, status, config_digest, code_version,"
+                " pages_fetched, exclusives, copies, new_copies) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                (
+                    run.run_id, run.started_at, run.finished_at, run.status, run.config_digest,
+                    run.code_version, run.pages_fetched, run.exclusives, run.copies, run.new_copies,
+                ),
+            )  # fmt: skip
+            for s in run.sites:
+                db.execute(
+                    "INSERT INTO site_results (run_id, site, pages_fetched, pages_new, pages_changed,"
+                    " pages_unchanged, pages_failed, error) VALUES (?,?,?,?,?,?,?,?)",
+                    (
+                        run.run_id, s.site, s.pages_fetched, s.pages_new, s.pages_changed,
+                        s.pages_unchanged, s.pages_failed, s.error,
+                    ),
+                )  # fmt: skip
+
+    def set_online_status(self, page_url: str, status: str, when: str) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE findings SET online_status = ?, rechecked_at = ? WHERE page_url = ?", (status, when, page_url)
+            )
+
+
+def _span(s: Span) -> tuple[int, int, int, int]:
+    return (s.exclusive_start, s.exclusive_end, s.page_start, s.page_end)
+
+
+def _finding(r: sqlite3.Row) -> Finding:
+    d = dict(r)
+    spans = tuple(Span(*x) for x in json.loads(d.pop("spans") or "[]"))
+    return Finding(
+        site=d["site"],
+        page_url=d["page_url"],
+        page_title=d["page_title"],
+        exclusive_url=d["exclusive_url"],
+        exclusive_title=d["exclusive_title"],
+        coverage=d["coverage"],
+        similarity=d["similarity"],
+        match_type=d["match_type"],
+        attribution=d["attribution"],
+        attribution_evidence=d["attribution_evidence"],
+        published_at=d["published_at"],
+        first_seen=d["first_seen"],
+        captured_at=d["captured_at"],
+        http_status=d["http_status"],
+        sha256=d["sha256"],
+        page_share=d["page_share"],
+        exclusive_published_at=d["exclusive_published_at"],
+        published_order=d["published_order"],
+        partner=bool(d["partner"]),
+        warc_file=d["warc_file"],
+        warc_offset=d["warc_offset"],
+        spans=spans,
+        page_text=d["page_text"],
+        exclusive_text=d.get("exclusive_text") or "",
+        run_id=d["last_run"],
+        online_status=d["online_status"],
+    )

@@ -1,0 +1,75 @@
+"""The SQLite store: pragmas, versioned idempotent migrations, atomic scans, first_seen kept."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import replace
+
+import pytest
+
+from copywatch.models import Exclusive, Finding, RunInfo, SiteResult, Span
+from copywatch.store import SCHEMA_VERSION, ScanResults, Store
+
+
+def finding(**kw) -> Finding:
+    base = dict(
+        site="s", page_url="http://s/a", page_title="t", exclusive_url="https://o/x", exclusive_title="x",
+        coverage=0.9, similarity=0.8, match_type="verbatim", attribution="none", attribution_evidence="",
+        published_at="", first_seen="2026-01-01T00:00:00Z", captured_at="2026-01-01T00:00:00Z",
+        http_status=200, sha256="ab" * 32, spans=(Span(0, 5, 10, 15),), page_text="0123456789abcde",
+    )
+    base.update(kw)
+    return Finding(**base)
+
+
+def results(run_id: str, started: str, findings=()) -> ScanResults:
+    run = RunInfo(run_id=run_id, started_at=started, finished_at=started, status="success",
+                  sites=(SiteResult(site="s", pages_fetched=1),))
+    ex = Exclusive(url="https://o/x", fetched_url="http://127.0.0.1/x", title="x", text="نص")
+    return ScanResults(run=run, exclusives=[ex], pages=[], findings=list(findings))
+
+
+def test_pragmas_and_migrations_are_idempotent(tmp_path):
+    path = tmp_path / "cw.db"
+    with Store(path) as s:
+        assert s.version == SCHEMA_VERSION
+        assert s.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert s.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert s.db.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+        s.migrate()
+    with Store(path) as s:  # opening again migrates nothing and keeps the version
+        assert s.version == SCHEMA_VERSION
+        assert s.integrity() == "ok"
+
+
+def test_newer_store_is_refused(tmp_path):
+    path = tmp_path / "cw.db"
+    db = sqlite3.connect(path)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    db.close()
+    with pytest.raises(Exception, match="newer than this copywatch"):
+        Store(path)
+
+
+def test_known_copy_keeps_first_seen_and_spans_round_trip(tmp_path):
+    with Store(tmp_path / "cw.db") as s:
+        s.commit_scan(results("r1", "2026-01-01T00:00:00Z", [finding()]))
+        later = finding(first_seen="2026-02-01T00:00:00Z", coverage=0.5)
+        s.commit_scan(results("r2", "2026-02-01T00:00:00Z", [later]))
+        [f] = s.findings()
+        assert f.first_seen == "2026-01-01T00:00:00Z"
+        assert f.coverage == 0.5
+        assert f.spans == (Span(0, 5, 10, 15),)
+        assert f.exclusive_text == "نص"
+        assert [r.run_id for r in s.runs()] == ["r2", "r1"]
+        assert s.runs()[0].copies == 1
+
+
+def test_a_failed_commit_leaves_earlier_results_intact(tmp_path):
+    with Store(tmp_path / "cw.db") as s:
+        s.commit_scan(results("r1", "2026-01-01T00:00:00Z", [finding()]))
+        bad = results("r1", "2026-01-02T00:00:00Z", [replace(finding(), page_url="http://s/b")])
+        with pytest.raises(sqlite3.IntegrityError):  # the same run id again: the run insert fails
+            s.commit_scan(bad)
+        assert [f.page_url for f in s.findings()] == ["http://s/a"]
+        assert len(s.runs()) == 1
