@@ -73,3 +73,17 @@ def test_a_failed_commit_leaves_earlier_results_intact(tmp_path):
             s.commit_scan(bad)
         assert [f.page_url for f in s.findings()] == ["http://s/a"]
         assert len(s.runs()) == 1
+
+
+def test_a_v1_store_is_migrated_in_place(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    path = tmp_path / "old.db"
+    shutil.copy(Path(__file__).parent / "fixtures" / "store-v1.db", path)
+    with Store(path) as s:
+        assert s.version == SCHEMA_VERSION
+        assert [f.page_url for f in s.findings()] == ["http://s/a"]  # nothing lost
+        s.record_alerts("webhook", [("http://s/a", "https://o/x")], "2026-01-02T00:00:00Z")
+        assert s.alerted("webhook") == {("http://s/a", "https://o/x")}
+        assert s.integrity() == "ok"

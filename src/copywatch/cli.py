@@ -20,6 +20,7 @@ import click
 from . import __version__
 from .config import Config, load_config, parse_config
 from .errors import ConfigError, CopywatchError
+from .lock import ScanLock
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -188,6 +189,62 @@ def export(config_path: str, site: str | None, out_dir: str) -> None:
         _fail(e)
         return
     click.echo(f"bundle: {path} ({len(findings)} copies)")
+
+
+@main.command()
+@click.option("--config", "config_path", default="config.toml", show_default=True, help="The config file.")
+@click.option("--runs", "max_runs", type=int, default=None, help="Stop after this many scans (default: never).")
+def schedule(config_path: str, max_runs: int | None) -> None:
+    """Run scans in the foreground at the times of [schedule] cron (for hosts without cron)."""
+    from .scheduler import run_schedule
+
+    _load(config_path)
+    try:
+        run_schedule(config_path, max_runs=max_runs, on_scan=_print_summary)
+    except ConfigError as e:
+        raise click.UsageError(str(e)) from e
+    except KeyboardInterrupt:
+        click.echo("schedule stopped")
+
+
+@main.command()
+@click.option("--config", "config_path", default="config.toml", show_default=True, help="The config file.")
+@click.option("--site", default=None, help="Only this site's copies (default: every site).")
+def recheck(config_path: str, site: str | None) -> None:
+    """Fetch the reported copies again: still online, changed, or removed (and when)."""
+    from .pipeline import write_run_reports
+    from .recheck import recheck as run_recheck
+    from .store import Store
+
+    config = _load(config_path)
+    try:
+        with ScanLock(config.store_path), Store(config.store_path) as store:
+            counts = run_recheck(config, store, site)
+            runs = store.runs(limit=1)
+            out = write_run_reports(config, store, runs[0]) if runs else None
+    except CopywatchError as e:
+        _fail(e)
+        return
+    click.echo(", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "no copies to recheck")
+    if out:
+        click.echo(f"report:   {out / 'report.html'}")
+
+
+@main.command()
+@click.option("--config", "config_path", default="config.toml", show_default=True, help="The config file.")
+def vacuum(config_path: str) -> None:
+    """Apply [retention]: drop old captures that no reported copy relies on, compact the store."""
+    from .retention import vacuum as run_vacuum
+    from .store import Store
+
+    config = _load(config_path)
+    try:
+        with ScanLock(config.store_path), Store(config.store_path) as store:
+            r = run_vacuum(config, store)
+    except CopywatchError as e:
+        _fail(e)
+        return
+    click.echo(f"pages dropped {r.pages_dropped}, WARC files deleted {r.warc_files_deleted}, {r.bytes_freed} bytes freed")
 
 
 @main.command()

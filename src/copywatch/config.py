@@ -84,6 +84,24 @@ class ScheduleConfig:
 
 
 @dataclass(frozen=True)
+class AlertsConfig:
+    webhook_url: str = ""  # POST a JSON message here for new uncredited copies
+    smtp_host: str = ""  # send an email through this SMTP server
+    smtp_port: int = 25
+    smtp_starttls: bool = False
+    smtp_user: str = ""
+    smtp_password_env: str = ""  # the NAME of an environment variable holding the password
+    email_from: str = ""
+    email_to: tuple[str, ...] = ()
+    timeout_seconds: float = 20.0
+
+
+@dataclass(frozen=True)
+class RetentionConfig:
+    captures_days: int = 0  # drop raw pages and WARC files older than this (0 = keep all)
+
+
+@dataclass(frozen=True)
 class Config:
     outlet: OutletConfig
     sites: tuple[SiteConfig, ...] = ()
@@ -93,6 +111,8 @@ class Config:
     store: StoreConfig = field(default_factory=StoreConfig)
     report: ReportConfig = field(default_factory=ReportConfig)
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
+    alerts: AlertsConfig = field(default_factory=AlertsConfig)
+    retention: RetentionConfig = field(default_factory=RetentionConfig)
     source: str = ""  # the file it was read from
 
     @property
@@ -119,6 +139,8 @@ _TABLES = {
     "store": StoreConfig,
     "report": ReportConfig,
     "schedule": ScheduleConfig,
+    "alerts": AlertsConfig,
+    "retention": RetentionConfig,
 }
 
 
@@ -226,6 +248,11 @@ def parse_config(data: dict[str, Any], source: str = "<config>", base_dir: Path 
 
         if not croniter.is_valid(tables["schedule"].cron):
             raise ConfigError(f"{source}: [schedule] key 'cron' is not a valid cron expression")
+    al: AlertsConfig = tables["alerts"]
+    if al.smtp_host and (not al.email_from or not al.email_to):
+        raise ConfigError(f"{source}: [alerts] with 'smtp_host' needs 'email_from' and 'email_to'")
+    if al.webhook_url and not al.webhook_url.startswith(("http://", "https://")):
+        raise ConfigError(f"{source}: [alerts] key 'webhook_url' must be an http(s) URL")
     store: StoreConfig = tables["store"]
     report: ReportConfig = tables["report"]
     if base_dir is not None:
@@ -243,5 +270,7 @@ def parse_config(data: dict[str, Any], source: str = "<config>", base_dir: Path 
         store=store,
         report=report,
         schedule=tables["schedule"],
+        alerts=tables["alerts"],
+        retention=tables["retention"],
         source=source,
     )

@@ -24,6 +24,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from . import __version__
+from .alerts import send_alerts
 from .attribution import attribute, claimed_published_time, published_order
 from .config import Config, SiteConfig
 from .crawl.archive import WarcArchive
@@ -59,6 +60,7 @@ class ScanSummary:
     findings: int
     uncredited: int
     new_uncredited: tuple[Finding, ...]
+    alerts_sent: dict[str, int]
 
 
 def _host(url: str) -> str:
@@ -144,7 +146,7 @@ class Scanner:
         run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         archive = WarcArchive(cfg.warc_dir, cfg.crawl.warc_max_bytes)
         fetcher = Fetcher(cfg.crawl, archive=archive)
-        robots = RobotsCache(fetcher, cfg.crawl)
+        robots = RobotsCache(fetcher)
         try:
             exclusives = load_exclusives(cfg, fetcher, robots, store)
             log.info("%d exclusives loaded", len(exclusives))
@@ -188,6 +190,12 @@ class Scanner:
         )
         run = store.runs(limit=1)[0]
         report_dir = write_run_reports(cfg, store, run, new_keys={(f.page_url, f.exclusive_url) for f in new})
+        report_url = (
+            f"{cfg.report.base_url.rstrip('/')}/{run.run_id}/report.html"
+            if cfg.report.base_url
+            else (report_dir / "report.html").resolve().as_uri()
+        )
+        alerts = send_alerts(store, cfg.alerts, cfg.outlet.name, report_url)
         all_findings = store.findings()
         uncredited = [f for f in all_findings if f.attribution == "none" and not f.partner]
         return ScanSummary(
@@ -196,6 +204,7 @@ class Scanner:
             findings=len(all_findings),
             uncredited=len(uncredited),
             new_uncredited=tuple(f for f in new if f.attribution == "none" and not f.partner),
+            alerts_sent=alerts,
         )
 
     def _scan_site(

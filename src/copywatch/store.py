@@ -22,7 +22,7 @@ from pathlib import Path
 from .errors import StoreError
 from .models import Exclusive, Finding, RunInfo, SiteResult, Span
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -114,6 +114,15 @@ _MIGRATIONS: dict[int, str] = {
     CREATE TABLE IF NOT EXISTS warc_files (
         name TEXT PRIMARY KEY,
         first_run TEXT NOT NULL
+    );
+    """,
+    2: """
+    CREATE TABLE IF NOT EXISTS alerts (
+        page_url TEXT NOT NULL,
+        exclusive_url TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        sent_at TEXT NOT NULL,
+        PRIMARY KEY (page_url, exclusive_url, channel)
     );
     """,
 }
@@ -330,6 +339,17 @@ class Store:
                         s.pages_unchanged, s.pages_failed, s.error,
                     ),
                 )  # fmt: skip
+
+    def alerted(self, channel: str) -> set[tuple[str, str]]:
+        rows = self.db.execute("SELECT page_url, exclusive_url FROM alerts WHERE channel = ?", (channel,))
+        return {(r[0], r[1]) for r in rows}
+
+    def record_alerts(self, channel: str, keys: Sequence[tuple[str, str]], when: str) -> None:
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT OR IGNORE INTO alerts (page_url, exclusive_url, channel, sent_at) VALUES (?, ?, ?, ?)",
+                [(p, e, channel, when) for p, e in keys],
+            )
 
     def set_online_status(self, page_url: str, status: str, when: str) -> None:
         with self.transaction() as db:

@@ -1,0 +1,108 @@
+"""Alerts: new uncredited copies reach a real local SMTP server and a real local webhook, once."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from copywatch.alerts import send_alerts
+from copywatch.config import AlertsConfig
+from copywatch.store import Store
+from tests.test_store import finding, results
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list[bytes] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        self.messages.append(envelope.content)
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp():
+    inbox = Inbox()
+    with socket.socket() as s:  # a free port (aiosmtpd's controller cannot take port 0)
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield port, inbox
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def webhook():
+    received: list[dict] = []
+    status = {"code": 200}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            if status["code"] == 200:
+                received.append(json.loads(body))
+            self.send_response(status["code"])
+            self.end_headers()
+
+        def log_message(self, *a):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/hook", received, status
+    finally:
+        server.shutdown()
+
+
+def seeded_store(tmp_path) -> Store:
+    store = Store(tmp_path / "cw.db")
+    store.commit_scan(
+        results(
+            "r1",
+            "2026-01-01T00:00:00Z",
+            [
+                finding(page_url="http://copier/1", page_title="نسخة بلا مصدر"),
+                finding(page_url="http://copier/2", attribution="link"),  # credited: no alert
+                finding(page_url="http://copier/3", partner=True),  # a partner: no alert
+            ],
+        )
+    )
+    return store
+
+
+def test_email_and_webhook_each_alert_a_copy_once(tmp_path, smtp, webhook):
+    port, inbox = smtp
+    url, received, _ = webhook
+    cfg = AlertsConfig(webhook_url=url, smtp_host="127.0.0.1", smtp_port=port, email_from="cw@example.org",
+                       email_to=("legal@example.org",))  # fmt: skip
+    with seeded_store(tmp_path) as store:
+        assert send_alerts(store, cfg, "كواليس اليوم", "https://reports.example/r1/report.html") == {
+            "webhook": 1,
+            "email": 1,
+        }
+        assert send_alerts(store, cfg, "كواليس اليوم", "https://reports.example/r2/report.html") == {}
+    assert len(received) == 1 and received[0]["count"] == 1
+    assert received[0]["copies"][0]["page_url"] == "http://copier/1"
+    assert received[0]["report_url"] == "https://reports.example/r1/report.html"
+    assert len(inbox.messages) == 1
+    assert b"http://copier/1" in inbox.messages[0]
+
+
+def test_a_failing_channel_retries_on_the_next_scan(tmp_path, webhook):
+    url, received, status = webhook
+    cfg = AlertsConfig(webhook_url=url)
+    with seeded_store(tmp_path) as store:
+        status["code"] = 503
+        assert send_alerts(store, cfg, "x", "") == {}
+        status["code"] = 200
+        assert send_alerts(store, cfg, "x", "") == {"webhook": 1}
+    assert len(received) == 1
