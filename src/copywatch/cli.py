@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -45,8 +46,41 @@ def _setup_logging(verbose: bool, log_format: str) -> None:
     root = logging.getLogger("copywatch")
     root.handlers[:] = [handler]
     root.setLevel(logging.INFO if verbose or log_format == "json" else logging.WARNING)
+    logging.getLogger("copywatch.progress").setLevel(logging.INFO)  # progress lines off a terminal
     for noisy in ("trafilatura", "htmldate", "httpx", "httpcore", "charset_normalizer"):
         logging.getLogger(noisy).setLevel(logging.ERROR)
+
+
+class _Progress:
+    """Scan progress: rich progress bars on a terminal, plain (or JSON) log lines elsewhere."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = {}
+        self.rich: Any = None
+        self.tasks: dict[str, Any] = {}
+        if sys.stderr.isatty():
+            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            self.rich = Progress(SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed} pages"),
+                                 TimeElapsedColumn(), transient=True)  # fmt: skip
+
+    def __call__(self, site: str, n: int) -> None:
+        self.counts[site] = self.counts.get(site, 0) + n
+        if self.rich is not None:
+            if site not in self.tasks:
+                self.tasks[site] = self.rich.add_task(site, total=None)
+            self.rich.update(self.tasks[site], advance=n)
+        elif self.counts[site] % 25 == 0:
+            logging.getLogger("copywatch.progress").info("%s: %d pages", site, self.counts[site])
+
+    def __enter__(self) -> _Progress:
+        if self.rich is not None:
+            self.rich.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.rich is not None:
+            self.rich.stop()
 
 
 def _load(path: str) -> Config:
@@ -108,7 +142,8 @@ def scan(config_path: str, wait: float, strict: bool) -> None:
 
     config = _load(config_path)
     try:
-        summary = run_scan(config, wait=wait)
+        with _Progress() as progress:
+            summary = run_scan(config, progress=progress, wait=wait)
     except CopywatchError as e:
         _fail(e)
         return
@@ -139,7 +174,8 @@ def demo(work_dir: str) -> None:
         }
         config = parse_config(data, source="<demo>")
         click.echo(f"demo web: outlet {web.outlet_url}, {len(web.sites)} other sites on 127.0.0.1")
-        summary = run_scan(config)
+        with _Progress() as progress:
+            summary = run_scan(config, progress=progress)
     except CopywatchError as e:
         _fail(e)
         return
@@ -172,7 +208,7 @@ def report(config_path: str) -> None:
 @main.command()
 @click.option("--config", "config_path", default="config.toml", show_default=True, help="The config file.")
 @click.option("--site", default=None, help="Only this site's copies (default: every site).")
-@click.option("--out", "out_dir", default="exports", show_default=True, help="Folder for the bundle.")
+@click.option("--out", "out_dir", default="exports", show_default=True, help="Bundles go in OUT/<site>-<time>/.")
 def export(config_path: str, site: str | None, out_dir: str) -> None:
     """Write an evidence bundle: CSV rows, WARC captures and a SHA-256 manifest."""
     from .report.bundle import export_bundle
@@ -184,7 +220,9 @@ def export(config_path: str, site: str | None, out_dir: str) -> None:
             findings = store.findings(site)
         if not findings:
             raise CopywatchError(f"no copies stored{' for site ' + repr(site) if site else ''}")
-        path = export_bundle(findings, Path(out_dir), warc_dir=config.warc_dir, site=site)
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        target = Path(out_dir) / f"{site or 'all-sites'}-{stamp}"
+        path = export_bundle(findings, target, warc_dir=config.warc_dir, site=site)
     except CopywatchError as e:
         _fail(e)
         return

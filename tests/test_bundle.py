@@ -1,0 +1,261 @@
+"""Evidence bundles: built from real WARC files, verified intact, and any tampering is caught."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import hashlib
+import json
+import shlex
+import subprocess
+import sys
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from copywatch.errors import ExportError
+from copywatch.models import Finding
+from copywatch.report.bundle import export_bundle, verify_bundle
+from copywatch.report.evidence_csv import CSV_COLUMNS
+
+
+def page(n: int) -> bytes:
+    return f"<html><body><h1>نسخة {n}</h1><p>{'نص منقول ' * 50}</p></body></html>".encode()
+
+
+def write_warc(path: Path, pages: dict[str, bytes], *, with_requests: bool = True) -> dict[str, int]:
+    """A gzipped WARC with a response (and request) per page, as the crawler writes; returns offsets."""
+    offsets: dict[str, int] = {}
+    with path.open("wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        # A record unrelated to any finding first, so offsets are not all 0.
+        writer.write_record(writer.create_warc_record("", "warcinfo", payload=BytesIO(b"software: test\r\n")))
+        for url, body in pages.items():
+            http = StatusAndHeaders(
+                "200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1"
+            )
+            resp = writer.create_warc_record(url, "response", payload=BytesIO(body), http_headers=http)
+            offsets[url] = out.tell()
+            writer.write_record(resp)
+            if with_requests:
+                req_http = StatusAndHeaders("GET / HTTP/1.1", [("Host", "copycat.ma")], is_http_request=True)
+                req = writer.create_warc_record(url, "request", payload=BytesIO(b""), http_headers=req_http)
+                req.rec_headers.add_header(
+                    "WARC-Concurrent-To", resp.rec_headers.get_header("WARC-Record-ID")
+                )
+                writer.write_record(req)
+    return offsets
+
+
+def finding(url: str, body: bytes, offset: int, site: str = "copycat.ma", **kw: object) -> Finding:
+    return Finding(
+        site=site,
+        page_url=url,
+        page_title="عنوان",
+        exclusive_url="https://kawalis.ma/x/1",
+        exclusive_title="حصري",
+        coverage=0.9,
+        similarity=0.95,
+        match_type="verbatim",
+        attribution="none",
+        attribution_evidence="",
+        published_at="",
+        first_seen="2026-11-29T12:00:00Z",
+        captured_at="2026-11-29T12:00:00Z",
+        http_status=200,
+        sha256=hashlib.sha256(body).hexdigest(),
+        warc_file="crawl-1.warc.gz",
+        warc_offset=offset,
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+@pytest.fixture
+def crawl(tmp_path: Path) -> tuple[Path, list[Finding]]:
+    warc_dir = tmp_path / "warc"
+    warc_dir.mkdir()
+    pages = {f"https://copycat.ma/a/{n}": page(n) for n in range(3)}
+    pages["https://other.ma/b"] = page(9)
+    offsets = write_warc(warc_dir / "crawl-1.warc.gz", pages)
+    findings = [
+        finding(u, b, offsets[u], site="other.ma" if "other" in u else "copycat.ma") for u, b in pages.items()
+    ]
+    # The same page copying a second exclusive: its capture goes into the bundle once.
+    findings.append(
+        finding("https://copycat.ma/a/0", pages["https://copycat.ma/a/0"], offsets["https://copycat.ma/a/0"])
+    )
+    return warc_dir, findings
+
+
+def test_bundle_is_complete_and_verifies(crawl: tuple[Path, list[Finding]], tmp_path: Path) -> None:
+    warc_dir, findings = crawl
+    out = export_bundle(findings, tmp_path / "bundle", warc_dir=warc_dir, site="copycat.ma")
+    assert sorted(p.name for p in out.iterdir()) == [
+        "README.txt",
+        "SHA256SUMS",
+        "captures.warc.gz",
+        "evidence.csv",
+        "manifest.json",
+    ]
+    assert verify_bundle(out) == []
+
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["generator"].startswith("copywatch ")
+    assert manifest["created_at"].endswith("Z")
+    assert len(manifest["findings"]) == 4  # three pages of copycat.ma, one of them twice
+    assert {e["site"] for e in manifest["findings"]} == {"copycat.ma"}
+    for name, meta in manifest["files"].items():
+        assert hashlib.sha256((out / name).read_bytes()).hexdigest() == meta["sha256"]
+
+    # Three captures (response + request each), other.ma's left out.
+    with (out / "captures.warc.gz").open("rb") as fh:
+        kinds = [
+            (r.rec_headers.get_header("WARC-Type"), r.rec_headers.get_header("WARC-Target-URI"))
+            for r in ArchiveIterator(fh)
+        ]
+    assert [k for k, _ in kinds] == ["response", "request"] * 3
+    assert "https://other.ma/b" not in {u for _, u in kinds}
+
+    # The CSV points into the bundle, and each offset holds that page's body with the recorded hash.
+    with (out / "evidence.csv").open(encoding="utf-8-sig", newline="") as f:
+        rows = [dict(zip(CSV_COLUMNS, r, strict=True)) for r in list(csv.reader(f))[1:]]
+    assert len(rows) == 4
+    for row in rows:
+        assert row["warc_file"] == "captures.warc.gz"
+        with (out / "captures.warc.gz").open("rb") as fh:
+            fh.seek(int(row["warc_offset"]))
+            record = next(iter(ArchiveIterator(fh)))
+            assert record.rec_headers.get_header("WARC-Target-URI") == row["page_url"]
+            assert hashlib.sha256(record.raw_stream.read()).hexdigest() == row["sha256"]
+
+
+def test_records_are_copied_byte_for_byte(crawl: tuple[Path, list[Finding]], tmp_path: Path) -> None:
+    warc_dir, findings = crawl
+    out = export_bundle(findings[:1], tmp_path / "one", warc_dir=warc_dir)
+    source = (warc_dir / "crawl-1.warc.gz").read_bytes()
+    copied = (out / "captures.warc.gz").read_bytes()
+    start = findings[0].warc_offset or 0
+    assert source[start : start + len(copied)] == copied
+
+
+@pytest.mark.parametrize("name", ["captures.warc.gz", "evidence.csv", "manifest.json", "README.txt"])
+def test_a_flipped_byte_is_detected(crawl: tuple[Path, list[Finding]], tmp_path: Path, name: str) -> None:
+    warc_dir, findings = crawl
+    out = export_bundle(findings, tmp_path / "bundle", warc_dir=warc_dir)
+    path = out / name
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    path.write_bytes(bytes(data))
+    problems = verify_bundle(out)
+    assert problems, f"a changed {name} went unnoticed"
+    assert any(name in p for p in problems)
+
+
+def test_a_record_rewritten_consistently_is_still_caught(
+    crawl: tuple[Path, list[Finding]], tmp_path: Path
+) -> None:
+    """Someone swaps the page body and fixes up manifest + SHA256SUMS: the WARC digests still disagree."""
+    warc_dir, findings = crawl
+    out = export_bundle(findings[:1], tmp_path / "bundle", warc_dir=warc_dir)
+    raw = gzip.decompress((out / "captures.warc.gz").read_bytes())
+    forged = raw.replace("نص منقول".encode(), "نص مختلف".encode(), 1)
+    assert forged != raw and len(forged) == len(raw)
+    (out / "captures.warc.gz").write_bytes(gzip.compress(forged))
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    new_hash = hashlib.sha256((out / "captures.warc.gz").read_bytes()).hexdigest()
+    manifest["files"]["captures.warc.gz"] = {
+        "sha256": new_hash,
+        "size": (out / "captures.warc.gz").stat().st_size,
+    }
+    (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    sums = "".join(
+        f"{hashlib.sha256((out / n).read_bytes()).hexdigest()}  {n}\n"
+        for n in ("evidence.csv", "captures.warc.gz", "README.txt", "manifest.json")
+    )
+    (out / "SHA256SUMS").write_text(sums, encoding="utf-8")
+    problems = verify_bundle(out)
+    assert any("digest" in p for p in problems), problems
+
+
+def test_sha256sums_works_with_the_standard_tool(crawl: tuple[Path, list[Finding]], tmp_path: Path) -> None:
+    warc_dir, findings = crawl
+    out = export_bundle(findings, tmp_path / "bundle", warc_dir=warc_dir)
+    done = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=out, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    check = subprocess.run(
+        [sys.executable, "-m", "warcio.cli", "check", "-v", "captures.warc.gz"],
+        cwd=out,
+        capture_output=True,
+        text=True,
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_missing_or_mismatched_capture_refuses_to_export(
+    crawl: tuple[Path, list[Finding]], tmp_path: Path
+) -> None:
+    warc_dir, findings = crawl
+    good = findings[0]
+    lost = finding("https://copycat.ma/lost", b"x", 0)
+    lost = Finding(**{**lost.__dict__, "warc_file": "gone.warc.gz"})
+    altered = Finding(**{**good.__dict__, "sha256": "00" * 32})
+    with pytest.raises(ExportError) as err:
+        export_bundle([good, lost, altered], tmp_path / "bundle", warc_dir=warc_dir)
+    assert "gone.warc.gz" in str(err.value) and "00000000" in str(err.value)
+    assert not (tmp_path / "bundle").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["warc"], "no half-built bundle left behind"
+
+
+def test_refuses_to_overwrite_and_to_export_nothing(
+    crawl: tuple[Path, list[Finding]], tmp_path: Path
+) -> None:
+    warc_dir, findings = crawl
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "x").write_text("keep")
+    with pytest.raises(ExportError):
+        export_bundle(findings, tmp_path / "full", warc_dir=warc_dir)
+    with pytest.raises(ExportError):
+        export_bundle(findings, tmp_path / "b", warc_dir=warc_dir, site="nobody.ma")
+    (tmp_path / "empty").mkdir()
+    assert verify_bundle(export_bundle(findings, tmp_path / "empty", warc_dir=warc_dir)) == []
+
+
+def test_uncompressed_source_warc_is_bundled_with_digests_intact(tmp_path: Path) -> None:
+    warc_dir = tmp_path / "warc"
+    warc_dir.mkdir()
+    body = page(1)
+    with (warc_dir / "crawl-1.warc.gz").open("wb") as out:
+        writer = WARCWriter(out, gzip=False)
+        http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+        offset = out.tell()
+        writer.write_record(
+            writer.create_warc_record("https://c.ma/1", "response", payload=BytesIO(body), http_headers=http)
+        )
+    out_dir = export_bundle([finding("https://c.ma/1", body, offset)], tmp_path / "b", warc_dir=warc_dir)
+    assert verify_bundle(out_dir) == []
+
+
+def test_verify_reports_a_missing_manifest(tmp_path: Path) -> None:
+    assert verify_bundle(tmp_path) and "manifest.json" in verify_bundle(tmp_path)[0]
+
+
+def test_readme_payload_check_gives_each_findings_sha256(
+    crawl: tuple[Path, list[Finding]], tmp_path: Path
+) -> None:
+    """The one-liner the README gives third parties really prints the body's SHA-256."""
+    warc_dir, findings = crawl
+    out = export_bundle(findings, tmp_path / "bundle", warc_dir=warc_dir)
+    readme = (out / "README.txt").read_text(encoding="utf-8")
+    command = next(line.strip() for line in readme.splitlines() if line.strip().startswith("python3 -c"))
+    assert command.endswith(" OFFSET")
+    code = shlex.split(command)[2]
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    for entry in manifest["findings"]:
+        done = subprocess.run(
+            [sys.executable, "-c", code, str(entry["warc_offset"])], cwd=out, capture_output=True, text=True
+        )
+        assert done.stdout.strip() == entry["sha256"], done.stderr
