@@ -64,8 +64,10 @@ class ScanSummary:
 
 
 def _host(url: str) -> str:
-    h = (urlsplit(url).hostname or "").lower()
-    return h[4:] if h.startswith("www.") else h
+    """host[:port] without "www.": the outlet's own pages are never candidates."""
+    u = urlsplit(url)
+    h = (u.hostname or "").lower().removeprefix("www.")
+    return f"{h}:{u.port}" if u.port else h
 
 
 def _known(stored: StoredPage | None) -> KnownPage | None:
@@ -235,19 +237,11 @@ class Scanner:
                     continue
                 with self._store_lock:
                     stored = store.page(capture.url)
-                page, doc = self._page(site, capture, stored, started)
+                page, doc = self._page(site, capture, stored, started, crawl.lastmod.get(capture.url))
                 pages.append(page)
                 for m in index.match(capture.final_url, doc.text):
                     findings.append(self._finding(site, capture, page, doc, m, by_url[m.exclusive_url], started))
-            result = SiteResult(
-                site=site.name,
-                pages_fetched=crawl.fetched,
-                pages_new=crawl.new,
-                pages_changed=crawl.changed,
-                pages_unchanged=crawl.unchanged,
-                pages_failed=crawl.failed,
-                error=crawl.error,
-            )
+            result = crawl.result()
         except Exception as e:  # one broken site never fails the scan
             log.exception("site %s failed", site.name)
             result = SiteResult(site=site.name, error=f"{type(e).__name__}: {e}")
@@ -256,7 +250,7 @@ class Scanner:
         return _SiteOutput(result, pages, findings)
 
     def _page(
-        self, site: SiteConfig, capture: Capture, stored: StoredPage | None, started: str
+        self, site: SiteConfig, capture: Capture, stored: StoredPage | None, started: str, lastmod: str | None
     ) -> tuple[StoredPage, Document]:
         if stored is not None and stored.sha256 == capture.sha256 and stored.text:
             # Unchanged since the last scan: reuse its extraction, which is the costly part.
@@ -279,7 +273,7 @@ class Scanner:
             sha256=capture.sha256,
             etag=capture.header("etag"),
             last_modified=capture.header("last-modified"),
-            lastmod=stored.lastmod if stored else None,
+            lastmod=lastmod or (stored.lastmod if stored else None),
             published_at=doc.published_at,
             ip=capture.ip,
             redirects=capture.redirects,

@@ -7,13 +7,19 @@ Modules, one concern each (Scrapy's habit):
     archive.py    WarcArchive: WARC/1.1 request/response/revisit records, SHA-256, rotation
     discover.py   sitemaps, feeds and links -> the pages of a site (crawl_site, discover_exclusives)
 
-The contract the pipeline relies on:
+The contract the pipeline relies on (see docs/RELIABILITY.md for what each part guarantees):
 
-    fetcher = Fetcher(crawl_config, archive=WarcArchive(warc_dir, max_bytes))   # thread-safe
-    fetcher.fetch(url, kind="html"|"xml"|"robots", known=KnownPage|None) -> Capture
-    fetcher.close()
+    archive = WarcArchive(config.warc_dir, config.crawl.warc_max_bytes)
+    fetcher = Fetcher(config.crawl, archive=archive)                    # thread-safe, one per scan
+    robots = RobotsCache(fetcher)                                       # one per scan
+    fetcher.fetch(url, kind="html"|"xml"|"robots", known=KnownPage|None) -> Capture  (never raises)
 
-    crawl_site(site: SiteConfig, fetcher, known: Callable[[str], KnownPage | None])
-        -> SiteCrawl(captures: Iterator[Capture], stats())
-    discover_exclusives(sources: tuple[str, ...], fetcher) -> list[DiscoveredPage]
+    sc = crawl_site(site, fetcher, robots, config.crawl, known=lambda url: KnownPage | None)
+    for capture in sc.captures: ...          # lazily fetched HTML pages (and known-unchanged ones)
+    sc.result() -> SiteResult; sc.error, sc.limits_hit, sc.lastmod[url] (store as KnownPage.lastmod)
+
+    discover_exclusives(outlet.exclusives, fetcher, robots, problems=[])
+        -> list[(DiscoveredPage, Capture)]
+    read_record(capture.warc_file, capture.warc_offset) -> (WARC headers, wire payload)
+    fetcher.close(); archive.close()
 """
