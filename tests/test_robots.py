@@ -136,3 +136,18 @@ def test_robots_redirect_is_followed() -> None:
         rc = RobotsCache(fetcher)
         assert not rc.allowed(srv.url("/hidden/1")) and rc.allowed(srv.url("/shown"))
         fetcher.close()
+
+
+def test_a_group_ended_by_a_blank_line_without_rules_allows_everything():
+    from protego import Protego
+
+    from copywatch.crawl.robots import close_empty_groups
+
+    text = "User-agent: *\n\nUser-agent: GPTBot\nDisallow: /\n"
+    rules = Protego.parse(close_empty_groups(text))
+    assert rules.can_fetch("http://a.test/ar/story/1", "copywatch")
+    assert not rules.can_fetch("http://a.test/ar/story/1", "GPTBot")
+    # consecutive user-agent lines (no blank line) still share their rules
+    shared = Protego.parse(close_empty_groups("User-agent: *\nUser-agent: GPTBot\nDisallow: /x\n"))
+    assert not shared.can_fetch("http://a.test/x", "copywatch")
+    assert shared.can_fetch("http://a.test/y", "copywatch")

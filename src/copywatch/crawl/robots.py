@@ -16,6 +16,7 @@ and its Crawl-delay is passed back to the Fetcher (capped there).
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -39,6 +40,39 @@ class RobotsRules:
     parser: Protego | None  # None: allow all or disallow all, as ``allow_all`` says
     allow_all: bool
     error: str = ""  # why everything is disallowed (5xx, network error), else ""
+
+
+_FIELD = re.compile(r"^\s*([A-Za-z-]+)\s*:", re.ASCII)
+
+
+def close_empty_groups(text: str) -> str:
+    """End a User-agent group that a blank line leaves without rules, as "allow everything".
+
+    ``User-agent: *`` + blank line + ``User-agent: GPTBot`` + ``Disallow: /`` is read by RFC 9309's
+    grammar (and by Protego) as ONE group that disallows everything for everyone. The original
+    robots.txt convention (records separated by blank lines, as Python's urllib.robotparser
+    reads them) makes the first group empty, i.e. allow all, and only GPTBot blocked: plainly
+    what the site's owner meant. We follow the owner's evident meaning by writing the empty
+    group's implicit "allow all" out (an empty ``Disallow:``) before Protego parses the file.
+    """
+    out: list[str] = []
+    pending_agent = False  # user-agent lines seen, no rule yet
+    blank_after_agent = False
+    for line in text.splitlines():
+        m = _FIELD.match(line.split("#", 1)[0])
+        field = m.group(1).lower() if m else ""
+        if field == "user-agent":
+            if pending_agent and blank_after_agent:
+                out.append("Disallow:")
+            pending_agent = True
+            blank_after_agent = False
+        elif field:
+            pending_agent = False
+            blank_after_agent = False
+        elif not line.strip() and pending_agent:
+            blank_after_agent = True
+        out.append(line)
+    return "\n".join(out)
 
 
 def product_token(user_agent: str) -> str:
@@ -91,7 +125,7 @@ class RobotsCache:
     def _fetch(self, origin: str, now: float) -> RobotsRules:
         cap = self.fetcher.fetch(origin + "/robots.txt", kind="robots")
         if cap.outcome in ("ok", "truncated") and 200 <= cap.status < 300:
-            parser = Protego.parse(cap.body.decode("utf-8", "replace"))
+            parser = Protego.parse(close_empty_groups(cap.body.decode("utf-8", "replace")))
             delay = parser.crawl_delay(self.agent)
             if delay is not None:
                 self.fetcher.set_crawl_delay(host_key(origin), float(delay))
