@@ -45,7 +45,9 @@ def main() -> int:
         cfg = work / "config.toml"
         run_scan.write_config(cfg, corpus, dict(started), work / "copywatch.db", work / "reports")
         t0 = time.monotonic()
-        proc = subprocess.run([args.copywatch, "scan", "--config", str(cfg)], cwd=work, capture_output=True, text=True)
+        proc = subprocess.run(
+            [args.copywatch, "scan", "--config", str(cfg)], cwd=work, capture_output=True, text=True
+        )
         wall = time.monotonic() - t0
     finally:
         stop()
@@ -59,7 +61,9 @@ def main() -> int:
     per_type = {
         label: round(1 - missed.get(label, 0) / n, 4) for label, n in sorted(expected_by_label.items())
     }
-    negatives = Counter(p["label"] for p in truth["pages"] if not p.get("exclusive_id") or p["label"] == "quote")
+    negatives = Counter(
+        p["label"] for p in truth["pages"] if not p.get("exclusive_id") or p["label"] == "quote"
+    )
     decoy_as_credit = sum(n for k, n in result["credit_errors"].items() if k.startswith("said credited"))
     out = {
         "corpus": str(corpus),

@@ -17,7 +17,14 @@ def clean_environ() -> Iterator[None]:
     """No ambient proxies or SSL settings leak into a test (RELIABILITY #23)."""
     saved = dict(os.environ)
     for key in list(os.environ):
-        if key.upper() in {"HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "SSL_CERT_FILE", "SSL_CERT_DIR"}:
+        if key.upper() in {
+            "HTTP_PROXY",
+            "HTTPS_PROXY",
+            "ALL_PROXY",
+            "NO_PROXY",
+            "SSL_CERT_FILE",
+            "SSL_CERT_DIR",
+        }:
             del os.environ[key]
     try:
         yield

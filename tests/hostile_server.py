@@ -196,7 +196,7 @@ class RequestHandler(http.server.BaseHTTPRequestHandler):
         finally:
             with srv.lock:
                 srv.active -= 1
-                srv.log.append(Hit(self.path, dict(self.headers.items()), start, time.monotonic()))
+                srv.records.append(Hit(self.path, dict(self.headers.items()), start, time.monotonic()))
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - quiet
         pass
@@ -216,7 +216,7 @@ class HostileServer:
 
     routes: dict[str, Handler] = field(default_factory=dict)
     tls: ssl.SSLContext | None = None  # a server-side context (trustme) for HTTPS
-    log: list[Hit] = field(default_factory=list)
+    records: list[Hit] = field(default_factory=list)  # read through .log, which waits for in-flight requests
     lock: threading.Lock = field(default_factory=threading.Lock)
     active: int = 0
     max_active: int = 0
@@ -251,15 +251,26 @@ class HostileServer:
                 return handler
         return _not_found
 
+    @property
+    def log(self) -> list[Hit]:
+        """Every request served so far. A client can have its response before the handler has
+        logged it, so wait (briefly) for handlers still running to finish first."""
+        deadline = time.monotonic() + 2.0
+        while time.monotonic() < deadline:
+            with self.lock:
+                if self.active == 0:
+                    break
+            time.sleep(0.01)
+        with self.lock:
+            return list(self.records)
+
     def hits(self, prefix: str = "/") -> int:
         """Requests whose path starts with ``prefix`` (robots.txt included unless excluded)."""
-        with self.lock:
-            return sum(1 for hit in self.log if hit.path.startswith(prefix))
+        return sum(1 for hit in self.log if hit.path.startswith(prefix))
 
     def page_hits(self) -> int:
         """Requests for anything but /robots.txt."""
-        with self.lock:
-            return sum(1 for hit in self.log if not hit.path.startswith("/robots.txt"))
+        return sum(1 for hit in self.log if not hit.path.startswith("/robots.txt"))
 
 
 def local_config(**overrides: object) -> CrawlConfig:

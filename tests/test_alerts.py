@@ -9,11 +9,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from aiosmtpd.controller import Controller
+from tests.test_store import finding, results
 
 from copywatch.alerts import send_alerts
 from copywatch.config import AlertsConfig
 from copywatch.store import Store
-from tests.test_store import finding, results
 
 
 class Inbox:
@@ -82,8 +82,13 @@ def seeded_store(tmp_path) -> Store:
 def test_email_and_webhook_each_alert_a_copy_once(tmp_path, smtp, webhook):
     port, inbox = smtp
     url, received, _ = webhook
-    cfg = AlertsConfig(webhook_url=url, smtp_host="127.0.0.1", smtp_port=port, email_from="cw@example.org",
-                       email_to=("legal@example.org",))  # fmt: skip
+    cfg = AlertsConfig(
+        webhook_url=url,
+        smtp_host="127.0.0.1",
+        smtp_port=port,
+        email_from="cw@example.org",
+        email_to=("legal@example.org",),
+    )
     with seeded_store(tmp_path) as store:
         assert send_alerts(store, cfg, "كواليس اليوم", "https://reports.example/r1/report.html") == {
             "webhook": 1,

@@ -47,7 +47,10 @@ def test_defaults_and_relative_paths(tmp_path):
     [
         (MINIMAL + "[crawl]\ndelay_seconds = 'slow'\n", "[crawl]: key 'delay_seconds' must be a number"),
         (MINIMAL + "[crawl]\ndealy_seconds = 1\n", "[crawl]: unknown key 'dealy_seconds'"),
-        (MINIMAL + "[crawl]\nallow_private_addresses = 1\n", "'allow_private_addresses' must be true or false"),
+        (
+            MINIMAL + "[crawl]\nallow_private_addresses = 1\n",
+            "'allow_private_addresses' must be true or false",
+        ),
         ("[outlet]\nexclusives = []\nname='x'\n", "[outlet] key 'exclusives' must list"),
         ("[outlet]\nexclusives = ['a']\n", "[outlet]: missing key 'name'"),
         (MINIMAL + "[[sites]]\nname = 'a'\n", "[[sites]] #1: missing key 'seeds'"),

@@ -25,7 +25,10 @@ def test_second_holder_is_refused_with_a_clear_message(tmp_path):
 
 def test_lock_of_a_killed_process_is_released(tmp_path):
     db = tmp_path / "cw.db"
-    code = f"from copywatch.lock import ScanLock; import time; l=ScanLock({str(db)!r}); l.acquire(); print('held', flush=True); time.sleep(60)"
+    code = (
+        "from copywatch.lock import ScanLock; import time; "
+        f"l = ScanLock({str(db)!r}); l.acquire(); print('held', flush=True); time.sleep(60)"
+    )
     proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     try:
         assert proc.stdout is not None and proc.stdout.readline().strip() == "held"

@@ -3,20 +3,25 @@ quotes, paraphrases, unrelated text and the shared exclusivity notice are not.""
 
 from __future__ import annotations
 
+from tests.fixtures.arabic import EXCLUSIVE_A, EXCLUSIVE_B, NOTICE, PARAPHRASE_A, UNRELATED
+
 from copywatch.config import MatchConfig
 from copywatch.match.index import ExclusiveIndex
 from copywatch.models import Exclusive
-from tests.fixtures.arabic import EXCLUSIVE_A, EXCLUSIVE_B, NOTICE, PARAPHRASE_A, UNRELATED
 
 A = Exclusive(url="https://www.kawalisalyaoum.com/a", fetched_url="http://o/a", title="a", text=EXCLUSIVE_A)
 B = Exclusive(url="https://www.kawalisalyaoum.com/b", fetched_url="http://o/b", title="b", text=EXCLUSIVE_B)
 # Three more exclusives carrying the notice, so the index learns it is the outlet's boilerplate
 # (their own text: paragraphs of A with the word order reversed, which share no 3-word run with A).
 OTHERS = [
-    Exclusive(url=f"https://www.kawalisalyaoum.com/o{i}", fetched_url=f"http://o/{i}", title="o",
-              text=" ".join(reversed(EXCLUSIVE_A.split("\n")[i].split())) + "\n" + NOTICE)
+    Exclusive(
+        url=f"https://www.kawalisalyaoum.com/o{i}",
+        fetched_url=f"http://o/{i}",
+        title="o",
+        text=" ".join(reversed(EXCLUSIVE_A.split("\n")[i].split())) + "\n" + NOTICE,
+    )
     for i in range(3)
-]  # fmt: skip
+]
 INDEX = ExclusiveIndex([A, B, *OTHERS], MatchConfig())
 
 
@@ -33,7 +38,10 @@ def test_verbatim_copy_with_page_furniture():
     assert 0.5 < m.page_share < 1.0
     # the spans point at the same text on both sides
     s = max(m.spans, key=lambda s: s.page_end - s.page_start)
-    assert page[s.page_start : s.page_end].split()[:5] == EXCLUSIVE_A[s.exclusive_start : s.exclusive_end].split()[:5]
+    assert (
+        page[s.page_start : s.page_end].split()[:5]
+        == EXCLUSIVE_A[s.exclusive_start : s.exclusive_end].split()[:5]
+    )
 
 
 def test_edited_copy_spelling_variants_digits_and_changed_words():

@@ -13,18 +13,36 @@ from copywatch.store import SCHEMA_VERSION, ScanResults, Store
 
 def finding(**kw) -> Finding:
     base = dict(
-        site="s", page_url="http://s/a", page_title="t", exclusive_url="https://o/x", exclusive_title="x",
-        coverage=0.9, similarity=0.8, match_type="verbatim", attribution="none", attribution_evidence="",
-        published_at="", first_seen="2026-01-01T00:00:00Z", captured_at="2026-01-01T00:00:00Z",
-        http_status=200, sha256="ab" * 32, spans=(Span(0, 5, 10, 15),), page_text="0123456789abcde",
+        site="s",
+        page_url="http://s/a",
+        page_title="t",
+        exclusive_url="https://o/x",
+        exclusive_title="x",
+        coverage=0.9,
+        similarity=0.8,
+        match_type="verbatim",
+        attribution="none",
+        attribution_evidence="",
+        published_at="",
+        first_seen="2026-01-01T00:00:00Z",
+        captured_at="2026-01-01T00:00:00Z",
+        http_status=200,
+        sha256="ab" * 32,
+        spans=(Span(0, 5, 10, 15),),
+        page_text="0123456789abcde",
     )
     base.update(kw)
     return Finding(**base)
 
 
 def results(run_id: str, started: str, findings=()) -> ScanResults:
-    run = RunInfo(run_id=run_id, started_at=started, finished_at=started, status="success",
-                  sites=(SiteResult(site="s", pages_fetched=1),))
+    run = RunInfo(
+        run_id=run_id,
+        started_at=started,
+        finished_at=started,
+        status="success",
+        sites=(SiteResult(site="s", pages_fetched=1),),
+    )
     ex = Exclusive(url="https://o/x", fetched_url="http://127.0.0.1/x", title="x", text="نص")
     return ScanResults(run=run, exclusives=[ex], pages=[], findings=list(findings))
 

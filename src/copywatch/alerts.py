@@ -87,7 +87,9 @@ def send_alerts(store: Store, cfg: AlertsConfig, outlet: str, report_url: str) -
     sent: dict[str, int] = {}
     channels = []
     if cfg.webhook_url:
-        channels.append(("webhook", lambda fs: send_webhook(cfg.webhook_url, fs, report_url, cfg.timeout_seconds)))
+        channels.append(
+            ("webhook", lambda fs: send_webhook(cfg.webhook_url, fs, report_url, cfg.timeout_seconds))
+        )
     if cfg.smtp_host:
         channels.append(("email", lambda fs: send_email(fs, report_url, cfg, outlet)))
     for name, send in channels:
@@ -101,7 +103,9 @@ def send_alerts(store: Store, cfg: AlertsConfig, outlet: str, report_url: str) -
             log.error("alert channel %s failed (will retry after the next scan): %s", name, e)
             continue
         store.record_alerts(
-            name, [(f.page_url, f.exclusive_url) for f in pending], datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+            name,
+            [(f.page_url, f.exclusive_url) for f in pending],
+            datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         )
         sent[name] = len(pending)
     return sent

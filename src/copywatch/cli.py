@@ -31,10 +31,14 @@ EXIT_SITE_ERRORS = 3
 class _JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         return json.dumps(
-            {"time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"), "level": record.levelname.lower(),
-             "logger": record.name, "message": record.getMessage()},
+            {
+                "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
+                "level": record.levelname.lower(),
+                "logger": record.name,
+                "message": record.getMessage(),
+            },
             ensure_ascii=False,
-        )  # fmt: skip
+        )
 
 
 def _setup_logging(verbose: bool, log_format: str) -> None:
@@ -61,8 +65,13 @@ class _Progress:
         if sys.stderr.isatty():
             from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-            self.rich = Progress(SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed} pages"),
-                                 TimeElapsedColumn(), transient=True)  # fmt: skip
+            self.rich = Progress(
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                TextColumn("{task.completed} pages"),
+                TimeElapsedColumn(),
+                transient=True,
+            )
 
     def __call__(self, site: str, n: int) -> None:
         self.counts[site] = self.counts.get(site, 0) + n
@@ -135,7 +144,9 @@ def main(verbose: bool, log_format: str) -> None:
 @main.command()
 @click.option("--config", "config_path", default="config.toml", show_default=True, help="The config file.")
 @click.option("--wait", type=float, default=0.0, help="Wait up to SECONDS for a running scan to finish.")
-@click.option("--strict", is_flag=True, help="Exit 3 when some sites failed (default: 0, errors in the report).")
+@click.option(
+    "--strict", is_flag=True, help="Exit 3 when some sites failed (default: 0, errors in the report)."
+)
 def scan(config_path: str, wait: float, strict: bool) -> None:
     """Crawl the configured sites, find copies of the exclusives, write the report and evidence CSV."""
     from .pipeline import scan as run_scan
@@ -153,7 +164,9 @@ def scan(config_path: str, wait: float, strict: bool) -> None:
 
 
 @main.command()
-@click.option("--dir", "work_dir", default=".", show_default=True, help="Where reports/ and the demo store go.")
+@click.option(
+    "--dir", "work_dir", default=".", show_default=True, help="Where reports/ and the demo store go."
+)
 def demo(work_dir: str) -> None:
     """Serve the bundled demo web on 127.0.0.1 and scan it (no internet needed)."""
     from .demo import DEMO_OUTLET, start_demo
@@ -208,7 +221,9 @@ def report(config_path: str) -> None:
 @main.command()
 @click.option("--config", "config_path", default="config.toml", show_default=True, help="The config file.")
 @click.option("--site", default=None, help="Only this site's copies (default: every site).")
-@click.option("--out", "out_dir", default="exports", show_default=True, help="Bundles go in OUT/<site>-<time>/.")
+@click.option(
+    "--out", "out_dir", default="exports", show_default=True, help="Bundles go in OUT/<site>-<time>/."
+)
 def export(config_path: str, site: str | None, out_dir: str) -> None:
     """Write an evidence bundle: CSV rows, WARC captures and a SHA-256 manifest."""
     from .report.bundle import export_bundle
@@ -231,7 +246,9 @@ def export(config_path: str, site: str | None, out_dir: str) -> None:
 
 @main.command()
 @click.option("--config", "config_path", default="config.toml", show_default=True, help="The config file.")
-@click.option("--runs", "max_runs", type=int, default=None, help="Stop after this many scans (default: never).")
+@click.option(
+    "--runs", "max_runs", type=int, default=None, help="Stop after this many scans (default: never)."
+)
 def schedule(config_path: str, max_runs: int | None) -> None:
     """Run scans in the foreground at the times of [schedule] cron (for hosts without cron)."""
     from .scheduler import run_schedule
@@ -282,7 +299,8 @@ def vacuum(config_path: str) -> None:
     except CopywatchError as e:
         _fail(e)
         return
-    click.echo(f"pages dropped {r.pages_dropped}, WARC files deleted {r.warc_files_deleted}, {r.bytes_freed} bytes freed")
+    click.echo(f"pages dropped {r.pages_dropped}, WARC files deleted {r.warc_files_deleted}")
+    click.echo(f"{r.bytes_freed} bytes freed")
 
 
 @main.command()

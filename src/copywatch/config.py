@@ -229,7 +229,9 @@ def parse_config(data: dict[str, Any], source: str = "<config>", base_dir: Path 
             raise ConfigError(f"{source}: [[sites]] #{i + 1} ('{site.name}'): 'seeds' is empty")
         names.add(site.name)
         sites.append(site)
-    tables = {k: _table(f"{source}: [{k}]", cls, data.get(k, {})) for k, cls in _TABLES.items() if k != "outlet"}
+    tables = {
+        k: _table(f"{source}: [{k}]", cls, data.get(k, {})) for k, cls in _TABLES.items() if k != "outlet"
+    }
     mc: MatchConfig = tables["match"]
     if not 0.0 < mc.min_coverage <= 1.0:
         raise ConfigError(f"{source}: [match] key 'min_coverage' must be in (0, 1], got {mc.min_coverage}")

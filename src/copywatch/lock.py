@@ -40,7 +40,9 @@ class ScanLock:
                     ) from None
                 time.sleep(0.2)
         os.ftruncate(fd, 0)
-        os.pwrite(fd, f"pid {os.getpid()}, started {time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}".encode(), 0)
+        os.pwrite(
+            fd, f"pid {os.getpid()}, started {time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}".encode(), 0
+        )
         self._fh = fd
 
     def release(self) -> None:

@@ -109,8 +109,9 @@ def load_exclusives(config: Config, fetcher: Fetcher, robots: RobotsCache, store
             continue
         url = doc.canonical or capture.final_url
         published = claimed_published_time(doc.html) or page.lastmod
-        found[url] = Exclusive(url=url, fetched_url=capture.final_url, title=doc.title, text=doc.text,
-                               published_at=published)  # fmt: skip
+        found[url] = Exclusive(
+            url=url, fetched_url=capture.final_url, title=doc.title, text=doc.text, published_at=published
+        )
     if not found:
         stored = store.exclusives()
         if stored:
@@ -159,7 +160,9 @@ class Scanner:
             with ThreadPoolExecutor(max_workers=max(1, cfg.crawl.concurrent_sites)) as pool:
                 outputs = list(
                     pool.map(
-                        lambda s: self._scan_site(s, store, fetcher, robots, index, exclusives, outlet_hosts, started),
+                        lambda s: self._scan_site(
+                            s, store, fetcher, robots, index, exclusives, outlet_hosts, started
+                        ),
                         cfg.sites,
                     )
                 )
@@ -240,13 +243,20 @@ class Scanner:
                 page, doc = self._page(site, capture, stored, started, crawl.lastmod.get(capture.url))
                 pages.append(page)
                 for m in index.match(capture.final_url, doc.text):
-                    findings.append(self._finding(site, capture, page, doc, m, by_url[m.exclusive_url], started))
+                    findings.append(
+                        self._finding(site, capture, page, doc, m, by_url[m.exclusive_url], started)
+                    )
             result = crawl.result()
         except Exception as e:  # one broken site never fails the scan
             log.exception("site %s failed", site.name)
             result = SiteResult(site=site.name, error=f"{type(e).__name__}: {e}")
-        log.info("site %s: %d pages, %d copies in %.1f s", site.name, len(pages), len(findings),
-                 time.monotonic() - t0)  # fmt: skip
+        log.info(
+            "site %s: %d pages, %d copies in %.1f s",
+            site.name,
+            len(pages),
+            len(findings),
+            time.monotonic() - t0,
+        )
         return _SiteOutput(result, pages, findings)
 
     def _page(
@@ -255,9 +265,15 @@ class Scanner:
         if stored is not None and stored.sha256 == capture.sha256 and stored.text:
             # Unchanged since the last scan: reuse its extraction, which is the costly part.
             html, encoding = decode_html(capture.body, capture.header("content-type"))
-            doc = Document(url=capture.final_url, title=stored.title, text=stored.text, html=html,
-                           published_at=stored.published_at, canonical=canonical_url(html),
-                           encoding=encoding)  # fmt: skip
+            doc = Document(
+                url=capture.final_url,
+                title=stored.title,
+                text=stored.text,
+                html=html,
+                published_at=stored.published_at,
+                canonical=canonical_url(html),
+                encoding=encoding,
+            )
         else:
             doc = extract(capture)
             doc = replace(doc, published_at=claimed_published_time(doc.html))
@@ -295,8 +311,14 @@ class Scanner:
         started: str,
     ) -> Finding:
         copied = " ".join(doc.text[s.page_start : s.page_end] for s in m.spans)
-        credit = attribute(doc, ex, self.config.outlet, notice=self.config.outlet.notice, copied_text=copied,
-                           accept=self.config.attribution.accept)  # fmt: skip
+        credit = attribute(
+            doc,
+            ex,
+            self.config.outlet,
+            notice=self.config.outlet.notice,
+            copied_text=copied,
+            accept=self.config.attribution.accept,
+        )
         return Finding(
             site=site.name,
             page_url=capture.final_url,

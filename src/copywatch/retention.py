@@ -35,7 +35,9 @@ def vacuum(config: Config, store: Store, now: datetime | None = None) -> VacuumR
                 (cutoff,),
             ).rowcount
         protected = {r[0] for r in store.db.execute("SELECT DISTINCT warc_file FROM findings")}
-        protected |= {r[0] for r in store.db.execute("SELECT DISTINCT warc_file FROM pages WHERE warc_file IS NOT NULL")}
+        protected |= {
+            r[0] for r in store.db.execute("SELECT DISTINCT warc_file FROM pages WHERE warc_file IS NOT NULL")
+        }
         for path in sorted(config.warc_dir.glob("*.warc*")):
             if path.name in protected:
                 continue

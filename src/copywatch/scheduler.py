@@ -23,7 +23,7 @@ log = logging.getLogger("copywatch.schedule")
 
 def next_time(cron: str, after: datetime) -> datetime:
     """The next time the cron expression fires after ``after`` (UTC)."""
-    return croniter(cron, after).get_next(datetime)  # type: ignore[no-any-return]
+    return croniter(cron, after).get_next(datetime)
 
 
 def run_schedule(
@@ -49,7 +49,9 @@ def run_schedule(
         try:
             config = load_config(config_path)
             summary = scan(config)
-            log.info("scan %s: %s, %d new copies", summary.run.run_id, summary.run.status, summary.run.new_copies)
+            log.info(
+                "scan %s: %s, %d new copies", summary.run.run_id, summary.run.status, summary.run.new_copies
+            )
             if on_scan:
                 on_scan(summary)
         except CopywatchError as e:

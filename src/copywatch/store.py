@@ -16,7 +16,7 @@ import sqlite3
 import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from .errors import StoreError
@@ -228,7 +228,9 @@ class Store:
         return StoredPage(**d)
 
     def exclusives(self) -> list[Exclusive]:
-        rows = self.db.execute("SELECT url, fetched_url, title, text, published_at FROM exclusives ORDER BY url")
+        rows = self.db.execute(
+            "SELECT url, fetched_url, title, text, published_at FROM exclusives ORDER BY url"
+        )
         return [Exclusive(**dict(r)) for r in rows]
 
     def findings(self, site: str | None = None) -> list[Finding]:
@@ -248,10 +250,14 @@ class Store:
 
     def runs(self, limit: int = 20) -> list[RunInfo]:
         out = []
-        for r in self.db.execute("SELECT * FROM runs ORDER BY started_at DESC, run_id DESC LIMIT ?", (limit,)):
+        for r in self.db.execute(
+            "SELECT * FROM runs ORDER BY started_at DESC, run_id DESC LIMIT ?", (limit,)
+        ):
             sites = tuple(
                 SiteResult(**{k: s[k] for k in s.keys() if k != "run_id"})
-                for s in self.db.execute("SELECT * FROM site_results WHERE run_id = ? ORDER BY site", (r["run_id"],))
+                for s in self.db.execute(
+                    "SELECT * FROM site_results WHERE run_id = ? ORDER BY site", (r["run_id"],)
+                )
             )
             out.append(RunInfo(sites=sites, **dict(r)))
         return out
@@ -266,79 +272,37 @@ class Store:
         run = results.run
         with self.transaction() as db:
             for ex in results.exclusives:
-                db.execute(
-                    "INSERT INTO exclusives (url, fetched_url, title, text, published_at, first_seen, last_seen)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET fetched_url=excluded.fetched_url,"
-                    " title=excluded.title, text=excluded.text, published_at=excluded.published_at,"
-                    " last_seen=excluded.last_seen",
-                    (ex.url, ex.fetched_url, ex.title, ex.text, ex.published_at, run.started_at, run.started_at),
-                )
+                row = asdict(ex) | {"first_seen": run.started_at, "last_seen": run.started_at}
+                _upsert(db, "exclusives", row, key=("url",), keep=("first_seen",))
             for p in results.pages:
-                db.execute(
-                    "INSERT INTO pages (url, site, final_url, status, title, text, body_z, content_type, sha256,"
-                    " etag, last_modified, lastmod, published_at, ip, redirects, fetched_at, first_seen,"
-                    " warc_file, warc_offset) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
-                    " ON CONFLICT(url) DO UPDATE SET site=excluded.site, final_url=excluded.final_url,"
-                    " status=excluded.status, title=excluded.title, text=excluded.text, body_z=excluded.body_z,"
-                    " content_type=excluded.content_type, sha256=excluded.sha256, etag=excluded.etag,"
-                    " last_modified=excluded.last_modified, lastmod=excluded.lastmod,"
-                    " published_at=excluded.published_at, ip=excluded.ip, redirects=excluded.redirects,"
-                    " fetched_at=excluded.fetched_at, warc_file=excluded.warc_file,"
-                    " warc_offset=excluded.warc_offset",
-                    (
-                        p.url, p.site, p.final_url, p.status, p.title, p.text, zlib.compress(p.body, 6),
-                        p.content_type, p.sha256, p.etag, p.last_modified, p.lastmod, p.published_at, p.ip,
-                        json.dumps(list(p.redirects)), p.fetched_at, p.first_seen, p.warc_file, p.warc_offset,
-                    ),
-                )  # fmt: skip
+                row = asdict(p)
+                row["body_z"] = zlib.compress(row.pop("body"), 6)
+                row["redirects"] = json.dumps(list(p.redirects))
+                _upsert(db, "pages", row, key=("url",), keep=("first_seen",))
             for f in results.findings:
-                db.execute(
-                    "INSERT INTO findings (page_url, exclusive_url, site, page_title, exclusive_title, coverage,"
-                    " similarity, page_share, match_type, attribution, attribution_evidence, published_at,"
-                    " exclusive_published_at, published_order, partner, first_seen, last_seen, first_run,"
-                    " last_run, captured_at, http_status, sha256, warc_file, warc_offset, spans, page_text)"
-                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
-                    " ON CONFLICT(page_url, exclusive_url) DO UPDATE SET site=excluded.site,"
-                    " page_title=excluded.page_title, exclusive_title=excluded.exclusive_title,"
-                    " coverage=excluded.coverage, similarity=excluded.similarity, page_share=excluded.page_share,"
-                    " match_type=excluded.match_type, attribution=excluded.attribution,"
-                    " attribution_evidence=excluded.attribution_evidence, published_at=excluded.published_at,"
-                    " exclusive_published_at=excluded.exclusive_published_at,"
-                    " published_order=excluded.published_order, partner=excluded.partner,"
-                    " last_seen=excluded.last_seen, last_run=excluded.last_run,"
-                    " captured_at=excluded.captured_at, http_status=excluded.http_status,"
-                    " sha256=excluded.sha256, warc_file=excluded.warc_file, warc_offset=excluded.warc_offset,"
-                    " spans=excluded.spans, page_text=excluded.page_text",
-                    (
-                        f.page_url, f.exclusive_url, f.site, f.page_title, f.exclusive_title, f.coverage,
-                        f.similarity, f.page_share, f.match_type, f.attribution, f.attribution_evidence,
-                        f.published_at, f.exclusive_published_at, f.published_order, int(f.partner),
-                        f.first_seen, run.started_at, run.run_id, run.run_id, f.captured_at, f.http_status,
-                        f.sha256, f.warc_file, f.warc_offset, json.dumps([list(_span(s)) for s in f.spans]),
-                        f.page_text,
-                    ),
-                )  # fmt: skip
+                row = {k: v for k, v in asdict(f).items() if k in _FINDING_COLUMNS}
+                row |= {
+                    "partner": int(f.partner),
+                    "spans": json.dumps([list(_span(s)) for s in f.spans]),
+                    "last_seen": run.started_at,
+                    "first_run": run.run_id,
+                    "last_run": run.run_id,
+                }
+                _upsert(
+                    db, "findings", row, key=("page_url", "exclusive_url"), keep=("first_seen", "first_run")
+                )
             for name in results.warc_files:
-                db.execute("INSERT OR IGNORE INTO warc_files (name, first_run) VALUES (?, ?)", (name, run.run_id))
+                db.execute(
+                    "INSERT OR IGNORE INTO warc_files (name, first_run) VALUES (?, ?)", (name, run.run_id)
+                )
             copies = db.execute("SELECT COUNT(*) FROM findings").fetchone()[0]
             run = replace(run, copies=copies)
-            db.execute(
-                "INSERT INTO runs (run_id, started_at, finished_at, status, config_digest, code_version,"
-                " pages_fetched, exclusives, copies, new_copies) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                (
-                    run.run_id, run.started_at, run.finished_at, run.status, run.config_digest,
-                    run.code_version, run.pages_fetched, run.exclusives, run.copies, run.new_copies,
-                ),
-            )  # fmt: skip
-            for s in run.sites:
-                db.execute(
-                    "INSERT INTO site_results (run_id, site, pages_fetched, pages_new, pages_changed,"
-                    " pages_unchanged, pages_failed, error) VALUES (?,?,?,?,?,?,?,?)",
-                    (
-                        run.run_id, s.site, s.pages_fetched, s.pages_new, s.pages_changed,
-                        s.pages_unchanged, s.pages_failed, s.error,
-                    ),
-                )  # fmt: skip
+            run_row = {k: v for k, v in asdict(run).items() if k != "sites"}
+            _upsert(db, "runs", run_row, key=("run_id",), keep=(), update=False)
+            for site in run.sites:
+                _upsert(
+                    db, "site_results", asdict(site) | {"run_id": run.run_id}, key=(), keep=(), update=False
+                )
 
     def alerted(self, channel: str) -> set[tuple[str, str]]:
         rows = self.db.execute("SELECT page_url, exclusive_url FROM alerts WHERE channel = ?", (channel,))
@@ -347,15 +311,44 @@ class Store:
     def record_alerts(self, channel: str, keys: Sequence[tuple[str, str]], when: str) -> None:
         with self.transaction() as db:
             db.executemany(
-                "INSERT OR IGNORE INTO alerts (page_url, exclusive_url, channel, sent_at) VALUES (?, ?, ?, ?)",
+                "INSERT OR IGNORE INTO alerts (page_url, exclusive_url, channel, sent_at) VALUES (?,?,?,?)",
                 [(p, e, channel, when) for p, e in keys],
             )
 
     def set_online_status(self, page_url: str, status: str, when: str) -> None:
         with self.transaction() as db:
             db.execute(
-                "UPDATE findings SET online_status = ?, rechecked_at = ? WHERE page_url = ?", (status, when, page_url)
+                "UPDATE findings SET online_status = ?, rechecked_at = ? WHERE page_url = ?",
+                (status, when, page_url),
             )
+
+
+_FINDING_COLUMNS = frozenset(
+    "page_url exclusive_url site page_title exclusive_title coverage similarity page_share match_type"
+    " attribution attribution_evidence published_at exclusive_published_at published_order first_seen"
+    " captured_at http_status sha256 warc_file warc_offset page_text".split()
+)
+
+
+def _upsert(
+    db: sqlite3.Connection,
+    table: str,
+    row: dict[str, object],
+    key: tuple[str, ...],
+    keep: tuple[str, ...],
+    update: bool = True,
+) -> None:
+    """INSERT a row; on a key conflict update every column but the key and ``keep`` ones.
+
+    With ``update=False`` a conflict is an error (a run is written once).
+    """
+    cols = list(row)
+    # Table and column names come from this module's dataclasses, never from input: values are bound.
+    sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"  # noqa: S608
+    if update and key:
+        sets = ", ".join(f"{c}=excluded.{c}" for c in cols if c not in key and c not in keep)
+        sql += f" ON CONFLICT({', '.join(key)}) DO UPDATE SET {sets}"
+    db.execute(sql, [row[c] for c in cols])
 
 
 def _span(s: Span) -> tuple[int, int, int, int]:

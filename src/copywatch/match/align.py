@@ -79,14 +79,14 @@ def align(
             positions.setdefault(g, []).append(i)
     # Countable words: those covered by at least one non-common run of the exclusive.
     countable = np.zeros(ex_len, dtype=bool)
-    for g, idxs in positions.items():
-        for i in idxs:
+    for starts in positions.values():
+        for i in starts:
             countable[i : i + k] = True
     counted = int(np.count_nonzero(countable))
     if not counted or not len(page_grams):
         return Alignment((), 0.0, 0.0, 0.0, 0.0, counted)
 
-    # chains: [ex_start, last_i, page_start, last_j, seeds, seed_words_mask_count]
+    # a chain is [ex_start, last_i, page_start, last_j, seeds]
     open_chains: list[list[int]] = []
     done: list[list[int]] = []
     for j, g in enumerate(page_grams.tolist()):
@@ -94,12 +94,12 @@ def align(
         if not idxs:
             continue
         # close chains that can no longer be extended
-        still = []
+        still: list[list[int]] = []
         for c in open_chains:
             (still if j - c[3] <= max_gap else done).append(c)
         open_chains = still
         for i in idxs[:8]:
-            best = None
+            best: tuple[int, list[int]] | None = None
             for c in open_chains:
                 di, dj = i - c[1], j - c[3]
                 if 0 < dj <= max_gap and -1 <= di <= max_gap and (best is None or abs(di - dj) < best[0]):
@@ -133,7 +133,9 @@ def align(
             out_of_order += s.ex_end - s.ex_start
         furthest = max(furthest, s.ex_end)
     reordered_share = out_of_order / max(sum(s.ex_end - s.ex_start for s in spans), 1)
-    return Alignment(tuple(spans), min(coverage, 1.0), min(page_share, 1.0), exact_share, reordered_share, counted)
+    return Alignment(
+        tuple(spans), min(coverage, 1.0), min(page_share, 1.0), exact_share, reordered_share, counted
+    )
 
 
 def match_type(a: Alignment) -> MatchType:

@@ -81,7 +81,8 @@ class ExclusiveIndex:
                 self._lsh.insert((e_idx, p_idx), minhash(passage, LSH_PERM, self.config.seed))
         self._common_arr = common_arr
         self._tfidf = TfidfVectorizer(
-            analyzer="word", token_pattern=r"\S+", sublinear_tf=True, lowercase=False, dtype=np.float32
+            analyzer="word",
+            token_pattern=r"\S+",  # noqa: S106 (a regex, not a password) sublinear_tf=True, lowercase=False, dtype=np.float32
         )
         corpus = [" ".join(tokenize(e.exclusive.text).words) for e in self._entries]
         self._ex_vectors = self._tfidf.fit_transform(corpus) if any(corpus) else None

@@ -17,11 +17,15 @@ from dataclasses import dataclass
 
 # Harakat and other Arabic combining marks (U+0610-061A, U+064B-065F, U+0670, U+06D6-06ED).
 _MARKS = "".join(
-    chr(c) for r in ((0x0610, 0x061A), (0x064B, 0x065F), (0x0670, 0x0670), (0x06D6, 0x06ED)) for c in range(r[0], r[1] + 1)
+    chr(c)
+    for r in ((0x0610, 0x061A), (0x064B, 0x065F), (0x0670, 0x0670), (0x06D6, 0x06ED))
+    for c in range(r[0], r[1] + 1)
 )
 _TATWEEL = "\u0640"
 # Bidi, zero-width and other invisible controls.
-_INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff\u061c\u00ad"
+_INVISIBLE = (
+    "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff\u061c\u00ad"
+)
 
 _FOLD = {
     "أ": "ا",
