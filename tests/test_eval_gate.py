@@ -85,7 +85,7 @@ def build_corpus(seed: int = 7) -> list[Case]:
         cases.append(Case("partial", "\n".join(padded), ex.key, words_of(chosen) / words_of(body)))
         picks = sorted(rng.sample(range(n), n // 2))
         scattered = []
-        for i, p in enumerate(pad[0].paragraphs):
+        for p in pad[0].paragraphs:
             scattered.append(p)
             if picks:
                 scattered.append(body[picks.pop(0)])
