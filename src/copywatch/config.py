@@ -126,7 +126,8 @@ class Config:
     def digest(self) -> str:
         """A stable hash of the settings, stored with each run so findings can be reproduced."""
         d = asdict(self)
-        d.pop("source", None)
+        for where in ("source", "store", "report", "alerts"):  # where things go, not how they are found
+            d.pop(where, None)
         blob = json.dumps(d, sort_keys=True, ensure_ascii=False).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
 

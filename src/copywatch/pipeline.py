@@ -168,6 +168,8 @@ class Scanner:
                 )
         finally:
             fetcher.close()
+            # fsync the WARC files before the store points at their records: evidence first.
+            archive.close()
         findings = [f for o in outputs for f in o.findings]
         new = [f for f in findings if (f.page_url, f.exclusive_url) not in known_keys]
         site_results = tuple(o.result for o in outputs)
@@ -184,6 +186,7 @@ class Scanner:
             exclusives=len(exclusives),
             new_copies=len(new),
         )
+        log.info("committing run %s", run_id)
         store.commit_scan(
             ScanResults(
                 run=run,
@@ -194,12 +197,14 @@ class Scanner:
             )
         )
         run = store.runs(limit=1)[0]
+        log.info("run %s committed; writing reports", run_id)
         report_dir = write_run_reports(cfg, store, run, new_keys={(f.page_url, f.exclusive_url) for f in new})
         report_url = (
             f"{cfg.report.base_url.rstrip('/')}/{run.run_id}/report.html"
             if cfg.report.base_url
             else (report_dir / "report.html").resolve().as_uri()
         )
+        log.info("sending alerts")
         alerts = send_alerts(store, cfg.alerts, cfg.outlet.name, report_url)
         all_findings = store.findings()
         uncredited = [f for f in all_findings if f.attribution == "none" and not f.partner]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from .config import Config
 from .store import Store
@@ -34,9 +35,13 @@ def vacuum(config: Config, store: Store, now: datetime | None = None) -> VacuumR
                 " AND final_url NOT IN (SELECT page_url FROM findings)",
                 (cutoff,),
             ).rowcount
-        protected = {r[0] for r in store.db.execute("SELECT DISTINCT warc_file FROM findings")}
-        protected |= {
-            r[0] for r in store.db.execute("SELECT DISTINCT warc_file FROM pages WHERE warc_file IS NOT NULL")
+        # The store keeps full paths or bare names depending on its age: compare file names.
+        protected = {
+            Path(r[0]).name
+            for r in store.db.execute(
+                "SELECT warc_file FROM findings UNION SELECT warc_file FROM pages WHERE warc_file IS NOT NULL"
+            )
+            if r[0]
         }
         for path in sorted(config.warc_dir.glob("*.warc*")):
             if path.name in protected:

@@ -56,4 +56,6 @@ def run_schedule(
                 on_scan(summary)
         except CopywatchError as e:
             log.error("scheduled scan failed: %s", e)
+        except Exception:  # an unattended loop outlives one bad run; the traceback goes to the log
+            log.exception("scheduled scan failed unexpectedly")
     return runs

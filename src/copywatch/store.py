@@ -278,7 +278,7 @@ class Store:
                 row = asdict(p)
                 row["body_z"] = zlib.compress(row.pop("body"), 6)
                 row["redirects"] = json.dumps(list(p.redirects))
-                _upsert(db, "pages", row, key=("url",), keep=("first_seen",))
+                _upsert(db, "pages", row, key=("url",), keep=("first_seen",), same_body=_CAPTURE_COLUMNS)
             for f in results.findings:
                 row = {k: v for k, v in asdict(f).items() if k in _FINDING_COLUMNS}
                 row |= {
@@ -289,7 +289,12 @@ class Store:
                     "last_run": run.run_id,
                 }
                 _upsert(
-                    db, "findings", row, key=("page_url", "exclusive_url"), keep=("first_seen", "first_run")
+                    db,
+                    "findings",
+                    row,
+                    key=("page_url", "exclusive_url"),
+                    keep=("first_seen", "first_run"),
+                    same_body=_CAPTURE_COLUMNS + ("captured_at",),
                 )
             for name in results.warc_files:
                 db.execute(
@@ -330,6 +335,12 @@ _FINDING_COLUMNS = frozenset(
 )
 
 
+# Where the full capture of a body lives. A page seen again with the same body (a 304, or a 200 with
+# the same SHA-256) gets only a revisit record, which holds no body: the store keeps pointing at the
+# first full response, so evidence exports carry the body and vacuum keeps the file that holds it.
+_CAPTURE_COLUMNS = ("warc_file", "warc_offset")
+
+
 def _upsert(
     db: sqlite3.Connection,
     table: str,
@@ -337,16 +348,25 @@ def _upsert(
     key: tuple[str, ...],
     keep: tuple[str, ...],
     update: bool = True,
+    same_body: tuple[str, ...] = (),
 ) -> None:
     """INSERT a row; on a key conflict update every column but the key and ``keep`` ones.
 
-    With ``update=False`` a conflict is an error (a run is written once).
+    ``same_body`` columns are updated only when the row's sha256 changed. With ``update=False`` a
+    conflict is an error (a run is written once).
     """
     cols = list(row)
     # Table and column names come from this module's dataclasses, never from input: values are bound.
     sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"  # noqa: S608
     if update and key:
-        sets = ", ".join(f"{c}=excluded.{c}" for c in cols if c not in key and c not in keep)
+        sets = ", ".join(
+            f"{c}=CASE WHEN {table}.sha256 = excluded.sha256 AND {table}.warc_file IS NOT NULL"
+            f" AND {table}.warc_file != '' THEN {table}.{c} ELSE excluded.{c} END"
+            if c in same_body
+            else f"{c}=excluded.{c}"
+            for c in cols
+            if c not in key and c not in keep
+        )
         sql += f" ON CONFLICT({', '.join(key)}) DO UPDATE SET {sets}"
     db.execute(sql, [row[c] for c in cols])
 

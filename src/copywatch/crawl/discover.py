@@ -412,6 +412,8 @@ def _crawl(
             continue
         if not robots.allowed(norm):
             sc._hit("robots_disallowed")
+            if source == "seed":
+                problems.append(f"{norm}: robots.txt disallows it for our user agent; nothing is fetched")
             continue
         if source == "seed" and processed >= cfg.max_pages_per_site:
             sc._hit("max_pages_per_site")

@@ -1,0 +1,65 @@
+"""`copywatch vacuum` with [retention] captures_days: old pages no copy relies on are dropped, old WARC
+files holding no reported capture are deleted, and the reported copies' evidence still exports and
+verifies: a copy seen again unchanged keeps pointing at its first full capture, whose file stays.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from pathlib import Path
+
+from tests.test_crash_safety import cli_env, copywatch_cmd
+from tests.test_incremental import LiveDemo, config_data, write_toml
+
+from copywatch.config import load_config
+from copywatch.pipeline import scan
+from copywatch.recheck import recheck
+from copywatch.report.bundle import export_bundle, verify_bundle
+from copywatch.store import Store
+
+OLD = "2020-01-01T00:00:00Z"
+
+
+def test_vacuum_drops_old_captures_but_never_reported_evidence(tmp_path):
+    live = LiveDemo()
+    try:
+        data = config_data(live, tmp_path) | {"retention": {"captures_days": 30}}
+        path = write_toml(data, tmp_path / "config.toml")
+        config = load_config(path)
+        scan(config)
+        scan(config)  # unchanged pages: the findings now point at revisit records
+        time.sleep(1.1)  # WARC file names carry the second: recheck's file must be its own
+        with Store(config.store_path) as store:
+            recheck(config, store)  # its captures go to a WARC file no finding uses
+    finally:
+        live.stop()
+    warcs = sorted(config.warc_dir.glob("*.warc.gz"))
+    assert len(warcs) == 3
+    long_ago = time.time() - 400 * 86400
+    for w in warcs:
+        os.utime(w, (long_ago, long_ago))
+    with Store(config.store_path) as store:
+        store.db.execute("UPDATE pages SET fetched_at = ?", (OLD,))
+        pages_before = store.db.execute("SELECT COUNT(*) FROM pages").fetchone()[0]
+        copies = store.db.execute("SELECT COUNT(DISTINCT page_url) FROM findings").fetchone()[0]
+        findings_before = store.findings()
+
+    done = subprocess.run(
+        copywatch_cmd("vacuum", "--config", str(path)), env=cli_env(), capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert f"pages dropped {pages_before - copies}" in done.stdout
+    # The rescan's revisits and recheck's captures go; the first scan's full responses stay.
+    assert "WARC files deleted 2" in done.stdout
+    left = sorted(config.warc_dir.glob("*.warc.gz"))
+    assert left == warcs[:1]
+
+    with Store(config.store_path) as store:
+        assert store.findings() == findings_before
+        assert store.db.execute("SELECT COUNT(*) FROM pages").fetchone()[0] == copies
+        assert store.integrity() == "ok"
+        findings = store.findings()
+    bundle = export_bundle(findings, tmp_path / "bundle", warc_dir=config.warc_dir)
+    assert verify_bundle(Path(bundle)) == []
