@@ -3,11 +3,16 @@ quotes, paraphrases, unrelated text and the shared exclusivity notice are not.""
 
 from __future__ import annotations
 
+import random
+
 from tests.fixtures.arabic import EXCLUSIVE_A, EXCLUSIVE_B, NOTICE, PARAPHRASE_A, UNRELATED
 
 from copywatch.config import MatchConfig
-from copywatch.match.index import ExclusiveIndex
+from copywatch.match.align import align
+from copywatch.match.fingerprint import gram_hashes, run_hashes, word_hashes
+from copywatch.match.index import GRAM_WORDS, ExclusiveIndex
 from copywatch.models import Exclusive
+from copywatch.text.normalize import tokenize
 
 A = Exclusive(url="https://www.kawalisalyaoum.com/a", fetched_url="http://o/a", title="a", text=EXCLUSIVE_A)
 B = Exclusive(url="https://www.kawalisalyaoum.com/b", fetched_url="http://o/b", title="b", text=EXCLUSIVE_B)
@@ -100,3 +105,90 @@ def test_results_are_reproducible():
     page = "\n".join(body(EXCLUSIVE_B)[:2])
     again = ExclusiveIndex([A, B, *OTHERS], MatchConfig())
     assert INDEX.match("http://c/9", page) == again.match("http://c/9", page)
+
+
+# --- the scalable candidate stage -------------------------------------------------------------
+
+# Many exclusives of seeded random words over the fixtures' vocabulary: like real articles they
+# share words, and now and then a 3-word run, but no passage.
+VOCAB = sorted({w for t in (EXCLUSIVE_A, EXCLUSIVE_B, PARAPHRASE_A, UNRELATED) for w in t.split()})
+
+
+def random_article(rng: random.Random, words: int = 450) -> str:
+    return "\n".join(" ".join(rng.choice(VOCAB) for _ in range(45)) for _ in range(words // 45))
+
+
+def edited(rng: random.Random, text: str, rate: float) -> str:
+    return " ".join(rng.choice(VOCAB) if rng.random() < rate else w for w in text.split())
+
+
+def many_exclusives(n: int, seed: int = 5) -> list[Exclusive]:
+    rng = random.Random(seed)
+    return [
+        Exclusive(url=f"https://www.kawalisalyaoum.com/m{i}", fetched_url=f"http://o/m{i}", title="m", text=random_article(rng))
+        for i in range(n)
+    ]
+
+
+MANY = many_exclusives(400)
+MANY_INDEX = ExclusiveIndex(MANY, MatchConfig())
+
+
+def page_candidates(index: ExclusiveIndex, text: str) -> list[int]:
+    return index.candidates(run_hashes(word_hashes(text), GRAM_WORDS))
+
+
+def test_candidates_find_a_quarter_copy_with_a_fifth_of_its_words_changed():
+    rng = random.Random(11)
+    for target in rng.sample(range(len(MANY)), 25):
+        words = MANY[target].text.split()
+        start = rng.randrange(0, len(words) * 3 // 4)
+        part = edited(rng, " ".join(words[start : start + len(words) // 4]), 0.2)
+        page = random_article(rng, 300) + "\n" + part
+        assert target in page_candidates(MANY_INDEX, page)
+
+
+def test_an_edited_third_is_reported_and_unrelated_text_is_not():
+    rng = random.Random(12)
+    words = MANY[7].text.split()
+    page = random_article(rng, 300) + "\n" + edited(rng, " ".join(words[100:250]), 0.1)
+    [m] = MANY_INDEX.match("http://copier/m", page)
+    assert m.exclusive_url == MANY[7].url
+    assert m.match_type == "partial"
+    assert MANY_INDEX.match("http://copier/n", random_article(rng)) == []
+    # unrelated text over the same vocabulary makes few candidates, and none survives alignment
+    assert len(page_candidates(MANY_INDEX, random_article(rng))) < 10
+
+
+def test_candidates_and_hashes_are_reproducible():
+    page = MANY[3].text[:1500] + "\n" + UNRELATED
+    again = ExclusiveIndex(many_exclusives(400), MatchConfig())
+    assert page_candidates(MANY_INDEX, page) == page_candidates(again, page)
+    assert MANY_INDEX.match("http://c/r", page) == again.match("http://c/r", page)
+    # fixed constants, no per-process seed: these values are the same on every run and machine
+    h = run_hashes(word_hashes("كواليس اليوم، جريدة إلكترونية مغربية"), GRAM_WORDS)
+    assert h.tolist() == GOLDEN_RUNS
+
+
+GOLDEN_RUNS = [7857263411458652106, 1046113319906589745, 4776449760008266995]
+
+
+def test_word_hashes_agree_with_the_tokenizer():
+    # the vectorised path (normalized text) and the word-by-word one (a presentation form, NFKC)
+    for text in (EXCLUSIVE_A, "ﻻ تنسوا ﷺ الإصلاح…\u00a0ضروري", "x"):
+        assert gram_hashes(tokenize(text).words, GRAM_WORDS).tolist() == (
+            run_hashes(word_hashes(text), GRAM_WORDS).tolist()
+        )
+
+
+def test_alignment_early_exit_changes_nothing_above_the_floor():
+    ex = run_hashes(word_hashes(EXCLUSIVE_A), GRAM_WORDS)
+    page_text = "\n".join(body(EXCLUSIVE_A)[1:4])
+    page = run_hashes(word_hashes(page_text), GRAM_WORDS)
+    n_ex, n_page = len(tokenize(EXCLUSIVE_A)), len(tokenize(page_text))
+    full = align(ex, page, n_ex, n_page, min_coverage=0.0)
+    assert align(ex, page, n_ex, n_page, min_coverage=0.25) == full
+    assert full.coverage > 0.4
+    # a page sharing one stock phrase stops before any chaining
+    quote = run_hashes(word_hashes(body(EXCLUSIVE_A)[1].split("،")[0]), GRAM_WORDS)
+    assert align(ex, quote, n_ex, 12, min_coverage=0.25).spans == ()

@@ -7,7 +7,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from copywatch.text.normalize import fold, normalize_text, tokenize
+from copywatch.text.normalize import _tokenize_by_token, fold, normalize_text, split, tokenize
 
 
 def test_folds_hamza_alef_yaa_taa_marbuta_and_digits():
@@ -60,3 +60,25 @@ def test_no_arabic_letter_is_dropped(text):
     joined = normalize_text(text).replace(" ", "")
     for c in folded:
         assert c in joined
+
+
+# Arabic with marks and tatweel, Latin that case folding expands, presentation forms and
+# ligatures (NFKC changes them), no-break spaces, astral and lone-surrogate characters.
+mixed_text = st.text(
+    alphabet=st.characters(min_codepoint=0x0600, max_codepoint=0x06FF)
+    | st.sampled_from(list(" \n،.«»\u0640aZİßΣé0_\u200b\u200f\u0301\u00a0…\ufdfa\ufefb\ufe8d𝐀\ud800")),
+    max_size=60,
+)
+
+
+@given(mixed_text)
+def test_vectorised_tokenizer_agrees_with_the_token_by_token_one(text):
+    assert tokenize(text) == _tokenize_by_token(text)
+
+
+def test_vectorised_path_keeps_marks_and_tatweel_in_the_offsets():
+    text = "ـمرحباً بالعالمِ\u00a0الجديد"
+    assert split(text) is not None  # the no-break space does not force the slow path
+    t = tokenize(text)
+    assert t == _tokenize_by_token(text)
+    assert [text[a:b] for a, b in zip(t.starts, t.ends, strict=True)] == ["ـمرحباً", "بالعالمِ", "الجديد"]

@@ -61,6 +61,14 @@ def _union_length(intervals: list[tuple[int, int]], mask: np.ndarray | None = No
     return total + (cur_b - cur_a if cur_b > cur_a else 0)
 
 
+def _countable(noncommon: np.ndarray, ex_len: int, k: int) -> np.ndarray:
+    """Words covered by at least one non-common run (``noncommon[i]``: run i is not common)."""
+    countable = np.zeros(ex_len, dtype=bool)
+    for t in range(k):
+        countable[t : t + len(noncommon)] |= noncommon[: max(0, ex_len - t)]
+    return countable
+
+
 def align(
     ex_grams: np.ndarray,
     page_grams: np.ndarray,
@@ -68,31 +76,43 @@ def align(
     page_len: int,
     *,
     k: int = 3,
-    common: Collection[int] = frozenset(),
+    common: np.ndarray | Collection[int] = (),
     max_gap: int = 8,
     min_span_words: int = 12,
+    min_coverage: float = 0.0,
 ) -> Alignment:
-    """Align an exclusive's k-word hashes against a page's; both in text order."""
-    positions: dict[int, list[int]] = {}
-    for i, g in enumerate(ex_grams.tolist()):
-        if g not in common:
-            positions.setdefault(g, []).append(i)
+    """Align an exclusive's k-word hashes against a page's; both in text order.
+
+    ``common`` is best given as a sorted numpy array of the same dtype as the grams. With
+    ``min_coverage``, an exclusive that cannot reach it (too few shared runs, counted before any
+    chaining) returns an empty alignment at once: this is what keeps a false candidate cheap.
+    """
+    common_arr = common if isinstance(common, np.ndarray) else np.fromiter(common, dtype=ex_grams.dtype)
+    noncommon = ~np.isin(ex_grams, common_arr) if len(common_arr) else np.ones(len(ex_grams), dtype=bool)
     # Countable words: those covered by at least one non-common run of the exclusive.
-    countable = np.zeros(ex_len, dtype=bool)
-    for starts in positions.values():
-        for i in starts:
-            countable[i : i + k] = True
+    countable = _countable(noncommon, ex_len, k)
     counted = int(np.count_nonzero(countable))
     if not counted or not len(page_grams):
         return Alignment((), 0.0, 0.0, 0.0, 0.0, counted)
+    # Page positions whose run is a (non-common) run of the exclusive, and an upper bound on the
+    # seeds chaining can make from them (at most 8 exclusive positions per page position).
+    ex_kept = ex_grams[noncommon]
+    uniq, mult = np.unique(ex_kept, return_counts=True)
+    at = np.minimum(np.searchsorted(uniq, page_grams), len(uniq) - 1)
+    hit = uniq[at] == page_grams
+    # a span of L words needs at least L/3 seeds, so coverage <= 3 * seeds / counted
+    if 3 * int(np.minimum(mult[at[hit]], 8).sum()) < min_coverage * counted:
+        return Alignment((), 0.0, 0.0, 0.0, 0.0, counted)
+    positions: dict[int, list[int]] = {}
+    for i, g in zip(np.flatnonzero(noncommon).tolist(), ex_kept.tolist(), strict=True):
+        positions.setdefault(g, []).append(i)
 
     # a chain is [ex_start, last_i, page_start, last_j, seeds]
     open_chains: list[list[int]] = []
     done: list[list[int]] = []
-    for j, g in enumerate(page_grams.tolist()):
-        idxs = positions.get(g)
-        if not idxs:
-            continue
+    hit_at = np.flatnonzero(hit)
+    for j, g in zip(hit_at.tolist(), page_grams[hit_at].tolist(), strict=True):
+        idxs = positions[g]
         # close chains that can no longer be extended
         still: list[list[int]] = []
         for c in open_chains:

@@ -15,6 +15,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+import numpy as np
+
 # Harakat and other Arabic combining marks (U+0610-061A, U+064B-065F, U+0670, U+06D6-06ED).
 _MARKS = "".join(
     chr(c)
@@ -70,20 +72,153 @@ class Tokens:
         return len(self.words)
 
 
+# Folded form of each raw token seen so far. News text is Zipfian: a few thousand distinct tokens
+# make up most of any article, so folding each distinct token once (NFKC is the slow part) and
+# looking the rest up is several times faster than folding every occurrence. Bounded so a long
+# scan cannot grow it forever; clearing it only costs speed, never changes a result.
+_FOLD_CACHE: dict[str, tuple[str, ...]] = {}
+_FOLD_CACHE_MAX = 500_000
+
+
+def fold_token(raw: str) -> tuple[str, ...]:
+    """The normalized word(s) of one raw token (usually one; NFKC can expand e.g. U+FDFA to several)."""
+    hit = _FOLD_CACHE.get(raw)
+    if hit is not None:
+        return hit
+    folded = fold(raw)
+    out = (folded,) if folded.isalnum() else tuple(w for w in _TOKEN_RE.findall(folded) if w)
+    if len(_FOLD_CACHE) >= _FOLD_CACHE_MAX:
+        _FOLD_CACHE.clear()
+    _FOLD_CACHE[raw] = out
+    return out
+
+
+def _unit_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per UTF-16 code unit: its folded unit, whether folding deletes it, whether it is a word char."""
+    folded = np.arange(1 << 16, dtype=np.uint16)
+    delete = np.zeros(1 << 16, dtype=bool)
+    for c, rep in _FOLD.items():
+        if rep:
+            folded[ord(c)] = ord(rep)
+        else:
+            delete[ord(c)] = True
+    # a word char is what [^\W_] matches, i.e. str.isalnum() (lone surrogates are not)
+    is_word = np.array([chr(c).isalnum() for c in range(1 << 16)], dtype=bool)
+    return folded, delete, is_word
+
+
+_FOLD_UNIT, _DELETE_UNIT, _WORD_UNIT = _unit_tables()
+
+
+def _inert_table() -> np.ndarray:
+    """Units that NFKC changes but that are never part of a token, before or after (NBSP, ellipsis)."""
+    inert = np.zeros(1 << 16, dtype=bool)
+    for c in range(1 << 16):
+        ch = chr(c)
+        if _WORD_UNIT[c] or _DELETE_UNIT[c] or 0xD800 <= c < 0xE000:
+            continue
+        nf = unicodedata.normalize("NFKC", ch)
+        if nf != ch and not any(x.isalnum() or x in _FOLD for x in nf):
+            inert[c] = True
+    return inert
+
+
+_INERT_UNIT = _inert_table()
+
+
+def _tokens_normalized(text: str) -> bool:
+    """Whether NFKC leaves every token of the text as it is (so folding works character by character).
+
+    Checked on the whole text, with the characters that cannot touch a token (a no-break space is
+    the usual one) made plain spaces first.
+    """
+    if unicodedata.is_normalized("NFKC", text):
+        return True
+    units = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
+    inert = _INERT_UNIT[units]
+    if not inert.any():
+        return False
+    plain = np.where(inert, np.uint16(32), units).tobytes().decode("utf-16-le", "surrogatepass")
+    return unicodedata.is_normalized("NFKC", plain)
+
+
+@dataclass(frozen=True)
+class Split:
+    """A text folded and cut into words with numpy (see ``split``).
+
+    ``units`` are the folded UTF-16 code units; word i is ``units[starts[i]:ends[i]]`` and came from
+    ``text[text_starts[i]:text_ends[i]]`` (its trailing marks included, as ``tokenize`` does).
+    """
+
+    units: np.ndarray
+    starts: np.ndarray
+    ends: np.ndarray
+    text_starts: np.ndarray
+    text_ends: np.ndarray
+
+
+def split(text: str) -> Split | None:
+    """Fold and tokenize with table lookups, no Python loop; None when the text needs ``tokenize``.
+
+    Exactly ``tokenize``'s words and offsets, for texts that are already NFKC-normalized, all in the
+    BMP and unchanged in length by case folding, i.e. nearly all news text. Why it agrees: marks,
+    tatweel and invisible controls are exactly what a token may carry inside, and exactly what
+    folding deletes, so deleting them first and taking maximal runs of word characters gives the
+    same words; folding is per character once NFKC has nothing to do.
+    """
+    raw = text.casefold().encode("utf-16-le", "surrogatepass")
+    if len(raw) != 2 * len(text) or not _tokens_normalized(text):
+        return None
+    raw_units = np.frombuffer(raw, dtype=np.uint16)
+    kept = np.flatnonzero(~_DELETE_UNIT[raw_units])
+    units = _FOLD_UNIT[raw_units[kept]]
+    edges = np.diff(_WORD_UNIT[units].astype(np.int8), prepend=np.int8(0), append=np.int8(0))
+    starts = np.flatnonzero(edges == 1)
+    ends = np.flatnonzero(edges == -1)
+    # A token runs to the next kept character: the deleted ones after its last letter are its marks.
+    after = np.append(kept, len(text))
+    # It starts at its first letter, or earlier at a deleted word character (tatweel is one) in the
+    # deleted run just before that letter.
+    text_starts = kept[starts]
+    deleted_words = np.flatnonzero(_DELETE_UNIT[raw_units] & _WORD_UNIT[raw_units])
+    if len(deleted_words) and len(starts):
+        run_from = np.where(starts > 0, kept[np.maximum(starts - 1, 0)] + 1, 0)
+        first = np.searchsorted(deleted_words, run_from)
+        at = deleted_words[np.minimum(first, len(deleted_words) - 1)]
+        text_starts = np.where((first < len(deleted_words)) & (at < text_starts), at, text_starts)
+    return Split(units, starts, ends, text_starts, after[ends])
+
+
 def tokenize(text: str) -> Tokens:
     """Split on everything that is not part of a word (Arabic and Latin punctuation included)."""
+    fast = split(text)
+    if fast is not None:
+        folded = fast.units.tobytes().decode("utf-16-le", "surrogatepass")
+        return Tokens(
+            tuple(folded[a:b] for a, b in zip(fast.starts.tolist(), fast.ends.tolist(), strict=True)),
+            tuple(fast.text_starts.tolist()),
+            tuple(fast.text_ends.tolist()),
+        )
+    return _tokenize_by_token(text)
+
+
+def _tokenize_by_token(text: str) -> Tokens:
+    """The reference tokenizer (regex tokens, each folded on its own); ``split`` must agree with it."""
     words: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
     for m in _TOKEN_RE.finditer(text):
-        folded = fold(m.group())
-        # NFKC can expand one character into several words (e.g. U+FDFA); keep each, same span.
-        for w in _TOKEN_RE.findall(folded) if not folded.isalnum() else (folded,):
-            if w:
-                words.append(w)
-                starts.append(m.start())
-                ends.append(m.end())
+        # each word a token folds into keeps the token's span
+        for w in fold_token(m.group()):
+            words.append(w)
+            starts.append(m.start())
+            ends.append(m.end())
     return Tokens(tuple(words), tuple(starts), tuple(ends))
+
+
+def words(text: str) -> list[str]:
+    """``tokenize(text).words``, as a list."""
+    return list(tokenize(text).words)
 
 
 def normalize_text(text: str) -> str:
