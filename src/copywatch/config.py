@@ -61,9 +61,16 @@ class MatchConfig:
     seed: int = 1  # MinHash seed: fixed so findings are reproducible
 
 
+SHORT_LINK_HOSTS = (
+    "bit.ly", "t.co", "goo.gl", "tinyurl.com", "ow.ly", "buff.ly", "is.gd", "rebrand.ly", "cutt.ly",
+    "shorturl.at", "tiny.cc", "rb.gy", "lnkd.in", "dlvr.it", "fb.me", "trib.al", "s.id", "t.ly",
+)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class AttributionConfig:
     accept: tuple[str, ...] = ("link", "canonical", "name")  # credit kinds that suffice
+    short_link_hosts: tuple[str, ...] = SHORT_LINK_HOSTS  # links to these are followed to their target
 
 
 @dataclass(frozen=True)

@@ -86,6 +86,38 @@ def _known(stored: StoredPage | None) -> KnownPage | None:
     )
 
 
+class ShortLinkResolver:
+    """Where a short link (bit.ly and the like) leads, for the credit check.
+
+    Only links on the configured short-link hosts are followed, through the scan's own fetcher
+    (polite, bounded, SSRF-guarded, captured); the redirect chain names the target even when the
+    target itself is not fetched. Answers are cached for the scan.
+    """
+
+    def __init__(self, fetcher: Fetcher, robots: RobotsCache, hosts: Sequence[str]):
+        self.fetcher = fetcher
+        self.robots = robots
+        self.hosts = {h.lower().removeprefix("www.") for h in hosts}
+        self._cache: dict[str, str | None] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, url: str) -> str | None:
+        if _host(url) not in self.hosts:
+            return None
+        with self._lock:
+            if url in self._cache:
+                return self._cache[url]
+        if not self.robots.allowed(url):
+            return None
+        capture = self.fetcher.fetch(url, kind="html")
+        target = next(
+            (u for u in (*capture.redirects, capture.final_url) if _host(u) not in self.hosts), None
+        )
+        with self._lock:
+            self._cache[url] = target
+        return target
+
+
 def _evidence_text(credit: Credit) -> str:
     parts = [f"{e.signal}: {e.text} ({e.where})" for e in credit.evidence]
     parts += [f"not credit ({d.signal}): {d.text} ({d.where})" for d in credit.decoys]
@@ -138,6 +170,7 @@ class Scanner:
         self.config = config
         self.progress = progress or (lambda what, n: None)
         self._store_lock = threading.Lock()
+        self._resolve: Callable[[str], str | None] | None = None
 
     def run(self, wait: float = 0.0) -> ScanSummary:
         with ScanLock(self.config.store_path, wait=wait), Store(self.config.store_path) as store:
@@ -150,6 +183,7 @@ class Scanner:
         archive = WarcArchive(cfg.warc_dir, cfg.crawl.warc_max_bytes)
         fetcher = Fetcher(cfg.crawl, archive=archive)
         robots = RobotsCache(fetcher)
+        self._resolve = ShortLinkResolver(fetcher, robots, cfg.attribution.short_link_hosts)
         try:
             exclusives = load_exclusives(cfg, fetcher, robots, store)
             log.info("%d exclusives loaded", len(exclusives))
@@ -323,6 +357,7 @@ class Scanner:
             notice=self.config.outlet.notice,
             copied_text=copied,
             accept=self.config.attribution.accept,
+            resolve=self._resolve,
         )
         return Finding(
             site=site.name,
