@@ -104,7 +104,8 @@ class WarcArchive:
     def _open_next(self) -> None:
         self._close_current()
         self._serial += 1
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        # microseconds: two archives of one process in the same second never share a file
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         path = self.directory / f"{self.prefix}-{stamp}-{os.getpid()}-{self._serial:05d}.warc.gz"
         self._fh = open(path, "ab")  # noqa: SIM115 - kept open across writes, closed in close()
         self._path = path
