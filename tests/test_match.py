@@ -8,6 +8,7 @@ import random
 from tests.fixtures.arabic import EXCLUSIVE_A, EXCLUSIVE_B, NOTICE, PARAPHRASE_A, UNRELATED
 
 from copywatch.config import MatchConfig
+from copywatch.match import index as index_module
 from copywatch.match.align import align
 from copywatch.match.fingerprint import gram_hashes, run_hashes, word_hashes
 from copywatch.match.index import GRAM_WORDS, ExclusiveIndex
@@ -125,7 +126,12 @@ def edited(rng: random.Random, text: str, rate: float) -> str:
 def many_exclusives(n: int, seed: int = 5) -> list[Exclusive]:
     rng = random.Random(seed)
     return [
-        Exclusive(url=f"https://www.kawalisalyaoum.com/m{i}", fetched_url=f"http://o/m{i}", title="m", text=random_article(rng))
+        Exclusive(
+            url=f"https://www.kawalisalyaoum.com/m{i}",
+            fetched_url=f"http://o/m{i}",
+            title="m",
+            text=random_article(rng),
+        )
         for i in range(n)
     ]
 
@@ -192,3 +198,47 @@ def test_alignment_early_exit_changes_nothing_above_the_floor():
     # a page sharing one stock phrase stops before any chaining
     quote = run_hashes(word_hashes(body(EXCLUSIVE_A)[1].split("،")[0]), GRAM_WORDS)
     assert align(ex, quote, n_ex, 12, min_coverage=0.25).spans == ()
+
+
+def test_building_in_chunks_changes_nothing(monkeypatch):
+    # big indexes keep their runs, and count common runs, in chunks of exclusives
+    page = "\n".join(body(EXCLUSIVE_A)[1:3]) + "\n" + NOTICE
+    monkeypatch.setattr(index_module, "_CHUNK", 2)
+    small = ExclusiveIndex([A, B, *OTHERS], MatchConfig())
+    assert len(small._chunks) == 3
+    assert small.common == INDEX.common and len(INDEX.common) > 0
+    assert small.match("http://c/k", page) == INDEX.match("http://c/k", page)
+    chunked = ExclusiveIndex(MANY, MatchConfig())
+    probe = MANY[9].text[:2000]
+    assert chunked.match("http://c/k", probe) == MANY_INDEX.match("http://c/k", probe)
+
+
+def test_passage_signatures_are_datasketch_minhashes():
+    import numpy as np
+    from datasketch import MinHash
+
+    from copywatch.match.fingerprint import PassageMinHash
+
+    runs = np.random.default_rng(3).integers(0, 2**32, size=137, dtype=np.uint64).astype(np.uint32)
+    sketch = PassageMinHash(num_perm=24, seed=1, width=40, stride=20)
+    signatures = sketch.signatures(runs)
+    assert signatures.shape == (6, 24)
+    for j, row in enumerate(signatures):
+        m = MinHash(num_perm=24, seed=1, scheme="affine32", hashfunc=lambda x: x)
+        m.update_batch([int(v) for v in runs[j * 20 : j * 20 + 40]])
+        assert (m.hashvalues == row).all()
+
+
+def test_similarity_is_scikit_learn_tfidf_cosine():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.metrics.pairwise import cosine_similarity
+
+    from copywatch.text.normalize import normalize_text
+
+    corpus = [normalize_text(e.text) for e in (A, B, *OTHERS)]
+    vectorizer = TfidfVectorizer(token_pattern=r"\S+", lowercase=False).fit(corpus)
+    page = "\n".join(body(EXCLUSIVE_A)[:3]) + "\n" + UNRELATED
+    expected = cosine_similarity(
+        vectorizer.transform([normalize_text(page)]), vectorizer.transform(corpus[:1])
+    )
+    assert abs(INDEX.similarity(page, 0) - float(expected[0, 0])) < 1e-6

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..models import MatchType
+from .fingerprint import tally
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ def align(
     # Page positions whose run is a (non-common) run of the exclusive, and an upper bound on the
     # seeds chaining can make from them (at most 8 exclusive positions per page position).
     ex_kept = ex_grams[noncommon]
-    uniq, mult = np.unique(ex_kept, return_counts=True)
+    uniq, mult = tally(ex_kept)
     at = np.minimum(np.searchsorted(uniq, page_grams), len(uniq) - 1)
     hit = uniq[at] == page_grams
     # a span of L words needs at least L/3 seeds, so coverage <= 3 * seeds / counted

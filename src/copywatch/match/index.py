@@ -1,21 +1,23 @@
 """The index of exclusives, and matching a page against it.
 
 Three steps, cheapest first:
-1. candidates: a sample of each exclusive's 3-word runs goes into one inverted index, two sorted
-   numpy arrays (run hash -> exclusive number). A page looks up all its runs at once
-   (``np.searchsorted``), and an exclusive with at least ``MIN_SHARED`` sampled runs on the page is
-   a candidate. Runs, not whole-document sketches: a page carrying a quarter of an exclusive, or
-   one with a word in five changed, still shares dozens of intact runs with it. The sample is
-   content-defined (a run is kept when its hash's low bits are small), so the page needs no
-   sampling and finds the same runs; short exclusives keep a larger share of their runs. At about
-   12 bytes per sampled run this holds 100k exclusives in a few hundred MB, where a passage-level
-   MinHashLSH needed ~8.7 KB per passage;
+1. candidates: MinHash LSH over passages. Each exclusive is cut into overlapping passages of
+   ``PASSAGE_RUNS`` 3-word runs; each passage gets a MinHash signature (datasketch's MinHash,
+   evaluated for all passages at once: fingerprint.PassageMinHash), cut into ``BANDS`` bands of
+   ``ROWS`` values; each band's key goes into one inverted index, a sorted numpy array of postings
+   (key with the exclusive's number in its low bits, 8 bytes each). A page's passages are looked
+   up all at once (``np.searchsorted``), and an exclusive sharing ``MIN_BAND_HITS`` band keys with
+   the page is a candidate. Passages, not whole documents: a page carrying a quarter of an
+   exclusive, or one with a word in five changed, still has passages much like the exclusive's,
+   where a whole-document sketch sees a low similarity. The postings take ~2.5 KB per exclusive,
+   where datasketch's MinHashLSH needed ~8.7 KB per passage;
 2. alignment (align.py): the copied spans, coverage, page share, match type. Each exclusive's
-   runs are kept, in text order, as 32-bit hashes in one flat array, so candidates need no
+   runs are kept, in text order, as 32-bit hashes in flat arrays, so candidates need no
    re-tokenizing; a candidate with too few shared runs to reach ``min_coverage`` is dropped
-   before any chaining;
-3. TF-IDF cosine of the normalized words, reported as ``similarity`` (same formula as
-   scikit-learn's ``TfidfVectorizer`` defaults, computed from word hashes for matches only).
+   before any chaining. Only a reported match re-tokenizes the texts, for character offsets;
+3. TF-IDF cosine of the normalized words, reported as ``similarity``: scikit-learn's
+   ``TfidfTransformer`` over hashed word features, idf learned from the exclusives, computed
+   for matches only.
 
 Runs of words that many exclusives share (the exclusivity notice, the outlet's boilerplate) are
 "common": they never make a candidate and never count as copied. Everything is seeded and
@@ -28,28 +30,29 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfTransformer
 
 from ..config import MatchConfig
 from ..models import Exclusive, Match, Span
 from ..text.normalize import Tokens, tokenize
 from .align import Alignment, align, match_type
-from .fingerprint import run_hashes, word_hashes
+from .fingerprint import PassageMinHash, band_keys, distinct, run_hashes, tally, word_hashes
 
 GRAM_WORDS = 3  # k of the k-word runs used for candidates and alignment
-SAMPLE_RATE = 0.25  # share of an exclusive's runs indexed for candidates...
-SAMPLE_TARGET = 100  # ...raised so that an exclusive keeps about this many (short ones keep all)
-MIN_SHARED = 3  # sampled runs an exclusive must share with a page to become a candidate
-MAX_POSTINGS = 100  # a sampled run in more exclusives than this says nothing: not indexed
-_SAMPLE_BITS = 16
-
-
-def _sample(grams: np.ndarray) -> np.ndarray:
-    """The distinct runs of an exclusive that go into the candidate index."""
-    if not len(grams):
-        return grams
-    rate = min(1.0, max(SAMPLE_RATE, SAMPLE_TARGET / len(grams)))
-    cut = np.uint64(math.ceil(rate * (1 << _SAMPLE_BITS)))
-    return np.unique(grams[(grams & np.uint64((1 << _SAMPLE_BITS) - 1)) < cut])
+PASSAGE_RUNS = 40  # an exclusive's passages: 40 runs...
+PASSAGE_STRIDE = 20  # ...every 20 runs (a page's passages every 10, so they line up better)
+PAGE_STRIDE = 10
+BANDS = 12  # LSH: 12 bands of 2 rows, so 24 MinHash permutations
+ROWS = 2
+MIN_BAND_HITS = 2  # distinct band keys an exclusive must share with a page to become a candidate
+N_FEATURES = 1 << 22  # hashed word features for TF-IDF
+MAX_POSTINGS = 100  # a band key in more exclusives than this says nothing: not indexed
+_CHUNK = 8192  # exclusives per chunk of stored runs
+# A posting is one uint64: a band key with its low _ID_BITS bits replaced by the exclusive's
+# number. Sorted, the postings of one key are contiguous; 40 hash bits are plenty to tell keys apart.
+_ID_BITS = 24
+_ID_MASK = np.uint64((1 << _ID_BITS) - 1)
 
 
 def _high32(grams: np.ndarray) -> np.ndarray:
@@ -72,7 +75,7 @@ class _DocFreq:
     def _merge(self) -> None:
         if not self._pending:
             return
-        new, counts = np.unique(np.concatenate(self._pending), return_counts=True)
+        new, counts = tally(np.concatenate(self._pending))
         self._pending = []
         keys = np.concatenate([self.keys, new])
         allc = np.concatenate([self.counts, counts])
@@ -89,16 +92,6 @@ class _DocFreq:
         return self.keys, self.counts
 
 
-def _common_runs(distinct_per_doc: list[np.ndarray], limit: int) -> np.ndarray:
-    """Sorted run hashes found in at least ``limit`` documents (each array: one document, distinct)."""
-    every = np.concatenate(distinct_per_doc) if distinct_per_doc else np.zeros(0, dtype=np.uint32)
-    if len(every) < limit:
-        return np.zeros(0, dtype=np.uint32)
-    every.sort()
-    head = every[: len(every) - limit + 1]
-    return np.unique(head[head == every[limit - 1 :]])
-
-
 class ExclusiveIndex:
     """All exclusives of the outlet, ready to be matched against pages."""
 
@@ -106,47 +99,101 @@ class ExclusiveIndex:
         self.config = config or MatchConfig()
         self._exclusives = tuple(exclusives)
         n = len(self._exclusives)
-        runs: list[np.ndarray] = []
-        distinct_runs: list[np.ndarray] = []
-        samples: list[np.ndarray] = []
+        if n > _ID_MASK:
+            raise ValueError(f"at most {int(_ID_MASK):,} exclusives, got {n:,}")
+        # Each exclusive's runs (32-bit, text order) go into one flat array per _CHUNK exclusives:
+        # exclusive e's are _chunks[e // _chunk][_begin[e]:_end[e]]. Chunks, not one array, so
+        # building never holds two copies of all the runs.
+        self._chunk = _CHUNK
+        self._chunks: list[np.ndarray] = []
+        self._begin = np.zeros(n, dtype=np.int64)
+        self._end = np.zeros(n, dtype=np.int64)
+        self._n_words = np.zeros(n, dtype=np.int64)
+        pending: list[np.ndarray] = []
+        at = 0
         word_df = _DocFreq()
-        n_words = np.zeros(n, dtype=np.int64)
         for e, ex in enumerate(self._exclusives):
             wh = word_hashes(ex.text)
             grams = run_hashes(wh, GRAM_WORDS)
-            short = _high32(grams)
-            runs.append(short)
-            distinct_runs.append(np.unique(short))
-            samples.append(_sample(grams))
-            word_df.add(np.unique(wh))
-            n_words[e] = len(wh)
-        # Per exclusive: its runs (32-bit, text order) are _runs[_starts[e]:_starts[e + 1]].
-        self._starts = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum([len(r) for r in runs], out=self._starts[1:])
-        self._runs = np.concatenate(runs) if runs else np.zeros(0, dtype=np.uint32)
-        self._n_words = n_words
-        del runs
+            pending.append(_high32(grams))
+            word_df.add(distinct(wh))
+            self._n_words[e] = len(wh)
+            self._begin[e], self._end[e] = at, at + len(grams)
+            at += len(grams)
+            if len(pending) == self._chunk or e == n - 1:
+                self._chunks.append(np.concatenate(pending))
+                pending, at = [], 0
         limit = max(3, math.ceil(0.05 * n))
-        self._common = _common_runs(distinct_runs, limit)
-        del distinct_runs
+        self._common = self._common_runs(limit)
         self.common: frozenset[int] = frozenset(self._common.tolist())
-        self._build_candidate_index(samples)
-        self._vocab, df = word_df.result()
-        # scikit-learn's smooth idf: ln((1 + n) / (1 + df)) + 1
-        self._idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
+        self._build_candidate_index()
+        vocab, df = word_df.result()
+        # scikit-learn's TfidfTransformer over hashed word features (as HashingVectorizer makes
+        # them), with the idf learned from the exclusives' document frequencies. Words no exclusive
+        # has get idf 0: they say nothing about resemblance to an exclusive.
+        features = (vocab % np.uint64(N_FEATURES)).astype(np.int64)
+        feature_df = np.bincount(features, weights=df, minlength=N_FEATURES)
+        idf = np.where(feature_df > 0, np.log((1.0 + n) / (1.0 + feature_df)) + 1.0, 0.0)
+        self._tfidf = TfidfTransformer()
+        self._tfidf.idf_ = idf
+        self._tfidf.n_features_in_ = N_FEATURES
 
-    def _build_candidate_index(self, samples: list[np.ndarray]) -> None:
-        self._n_samples = np.array([len(s) for s in samples], dtype=np.int64)
-        keys = np.concatenate(samples) if samples else np.zeros(0, dtype=np.uint64)
-        ids = np.repeat(np.arange(len(samples), dtype=np.int32), self._n_samples)
+    def _runs(self, e_idx: int) -> np.ndarray:
+        return self._chunks[e_idx // self._chunk][self._begin[e_idx] : self._end[e_idx]]
+
+    def _distinct_runs(self, c: int) -> np.ndarray:
+        """The distinct runs of each exclusive of chunk ``c``, concatenated (one per exclusive)."""
+        first, stop = c * self._chunk, (c + 1) * self._chunk
+        sizes = self._end[first:stop] - self._begin[first:stop]
+        doc = np.repeat(np.arange(len(sizes), dtype=np.uint64), sizes)
+        pairs = (self._chunks[c].astype(np.uint64) << np.uint64(32)) | doc
+        return (distinct(pairs) >> np.uint64(32)).astype(np.uint32)
+
+    def _common_runs(self, limit: int) -> np.ndarray:
+        """Sorted runs found in at least ``limit`` exclusives, counted chunk by chunk to bound memory.
+
+        A run in ``limit`` exclusives is in at least limit / chunks of them in some chunk, so only
+        those go on to an exact count.
+        """
+        chunks = range(len(self._chunks))
+        floor = max(1, limit // max(1, len(chunks)))
+        maybe: list[np.ndarray] = []
+        for c in chunks:
+            runs, counts = tally(self._distinct_runs(c))
+            maybe.append(runs[counts >= floor])
+        suspects = distinct(np.concatenate(maybe)) if maybe else np.zeros(0, dtype=np.uint32)
+        if len(chunks) <= 1 or not len(suspects):
+            return suspects
+        total = np.zeros(len(suspects), dtype=np.int64)
+        for c in chunks:
+            runs = self._distinct_runs(c)
+            runs = runs[np.isin(runs, suspects)]
+            total += np.bincount(np.searchsorted(suspects, runs), minlength=len(suspects))
+        return suspects[total >= limit]
+
+    def _keys(self, runs: np.ndarray, sketch: PassageMinHash) -> np.ndarray:
+        """Distinct LSH band keys of a text's passages, its common runs left out first."""
         if len(self._common):
-            keep = ~np.isin(_high32(keys), self._common)
-            keys, ids = keys[keep], ids[keep]
-        order = np.argsort(keys, kind="stable")
-        keys, ids = keys[order], ids[order]
-        _, counts = np.unique(keys, return_counts=True)
-        keep = np.repeat(counts <= MAX_POSTINGS, counts)
-        self._keys, self._ids = keys[keep], ids[keep]
+            runs = runs[~np.isin(runs, self._common)]
+        return distinct(band_keys(sketch.signatures(runs), ROWS))
+
+    def _build_candidate_index(self) -> None:
+        seed = self.config.seed
+        self._ex_sketch = PassageMinHash(BANDS * ROWS, seed, PASSAGE_RUNS, PASSAGE_STRIDE)
+        self._page_sketch = PassageMinHash(BANDS * ROWS, seed, PASSAGE_RUNS, PAGE_STRIDE)
+        per_exclusive = []
+        for e in range(len(self._exclusives)):
+            per_exclusive.append((self._keys(self._runs(e), self._ex_sketch) & ~_ID_MASK) | np.uint64(e))
+        self._n_keys = np.array([len(k) for k in per_exclusive], dtype=np.int64)
+        postings = np.concatenate(per_exclusive) if per_exclusive else np.zeros(0, dtype=np.uint64)
+        per_exclusive.clear()
+        postings.sort()
+        # drop band keys found in more than MAX_POSTINGS exclusives
+        new_key = np.ones(len(postings), dtype=bool)
+        new_key[1:] = (postings[1:] ^ postings[:-1]) > _ID_MASK
+        firsts = np.flatnonzero(new_key)
+        sizes = np.diff(firsts, append=len(postings))
+        self._postings = postings[np.repeat(sizes <= MAX_POSTINGS, sizes)]
 
     def __len__(self) -> int:
         return len(self._exclusives)
@@ -156,41 +203,38 @@ class ExclusiveIndex:
         return list(self._exclusives)
 
     def candidates(self, page_grams: np.ndarray) -> list[int]:
-        """Exclusives (by position) sharing at least ``MIN_SHARED`` sampled runs with the page."""
-        if not len(self._keys) or not len(page_grams):
+        """Exclusives (by position) with passages resembling the page's: MinHash LSH band hits."""
+        if not len(self._postings) or not len(page_grams):
             return []
-        grams = np.unique(page_grams)
-        lo = np.searchsorted(self._keys, grams, side="left")
-        hi = np.searchsorted(self._keys, grams, side="right")
+        keys = self._keys(_high32(page_grams), self._page_sketch) & ~_ID_MASK
+        lo = np.searchsorted(self._postings, keys, side="left")
+        hi = np.searchsorted(self._postings, keys | _ID_MASK, side="right")
         sizes = hi - lo
         found = sizes > 0
         lo, sizes = lo[found], sizes[found]
         if not len(sizes):
             return []
-        # every posting of every found run, gathered without a Python loop
+        # every posting of every key found, gathered without a Python loop
         firsts = np.cumsum(sizes) - sizes
         where = np.repeat(lo - firsts, sizes) + np.arange(int(sizes.sum()))
-        ids, shared = np.unique(self._ids[where], return_counts=True)
-        need = np.minimum(MIN_SHARED, self._n_samples[ids])
-        return [int(i) for i in ids[shared >= need]]
+        ids, hits = tally((self._postings[where] & _ID_MASK).astype(np.int64))
+        need = np.minimum(MIN_BAND_HITS, self._n_keys[ids])
+        return [int(i) for i in ids[hits >= need]]
 
-    def _weights(self, wh: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """TF-IDF weights (raw counts times idf) of the words in the exclusives' vocabulary."""
-        if not len(self._vocab) or not len(wh):
-            return np.zeros(0, dtype=np.uint64), np.zeros(0)
-        words, counts = np.unique(wh, return_counts=True)
-        at = np.minimum(np.searchsorted(self._vocab, words), len(self._vocab) - 1)
-        known = self._vocab[at] == words
-        return words[known], counts[known] * self._idf[at[known]]
+    def _vector(self, wh: np.ndarray) -> sparse.csr_matrix:
+        """The l2-normalized TF-IDF vector of a text's word hashes."""
+        features, counts = tally((wh % np.uint64(N_FEATURES)).astype(np.int64))
+        counts_row = sparse.csr_matrix(
+            (counts.astype(np.float64), (np.zeros(len(features), dtype=np.int64), features)),
+            shape=(1, N_FEATURES),
+        )
+        return self._tfidf.transform(counts_row)
 
     def _cosine(self, page_wh: np.ndarray, e_idx: int) -> float:
-        pw, pv = self._weights(page_wh)
-        ew, ev = self._weights(word_hashes(self._exclusives[e_idx].text))
-        norm = float(np.linalg.norm(pv) * np.linalg.norm(ev))
-        if not norm:
+        if not len(page_wh):
             return 0.0
-        _, ip, ie = np.intersect1d(pw, ew, assume_unique=True, return_indices=True)
-        return float(pv[ip] @ ev[ie]) / norm
+        ex = self._vector(word_hashes(self._exclusives[e_idx].text))
+        return float(self._vector(page_wh).multiply(ex).sum())
 
     def similarity(self, page_text: str, e_idx: int) -> float:
         """TF-IDF cosine of a page's text and one exclusive (the page's unknown words are ignored)."""
@@ -205,7 +249,7 @@ class ExclusiveIndex:
         tokens: Tokens | None = None
         for e_idx in self.candidates(page_grams):
             a = align(
-                self._runs[self._starts[e_idx] : self._starts[e_idx + 1]],
+                self._runs(e_idx),
                 page_short,
                 int(self._n_words[e_idx]),
                 len(page_wh),

@@ -77,7 +77,7 @@ class Tokens:
 # looking the rest up is several times faster than folding every occurrence. Bounded so a long
 # scan cannot grow it forever; clearing it only costs speed, never changes a result.
 _FOLD_CACHE: dict[str, tuple[str, ...]] = {}
-_FOLD_CACHE_MAX = 500_000
+_FOLD_CACHE_MAX = 100_000
 
 
 def fold_token(raw: str) -> tuple[str, ...]:
