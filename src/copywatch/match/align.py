@@ -62,6 +62,22 @@ def _union_length(intervals: list[tuple[int, int]], mask: np.ndarray | None = No
     return total + (cur_b - cur_a if cur_b > cur_a else 0)
 
 
+PARAGRAPH_SHARE = 0.6
+
+
+def _paragraph_coverage(intervals: list[tuple[int, int]], countable: np.ndarray, starts: np.ndarray) -> int:
+    """Countable words covered, a paragraph counting whole once PARAGRAPH_SHARE of it is covered."""
+    covered = np.zeros(len(countable), dtype=bool)
+    for a, b in intervals:
+        covered[a:b] = True
+    covered &= countable
+    para = np.searchsorted(starts, np.arange(len(countable)), side="right") - 1
+    per_count = np.bincount(para, weights=countable, minlength=len(starts))
+    per_covered = np.bincount(para, weights=covered, minlength=len(starts))
+    whole = (per_count > 0) & (per_covered >= PARAGRAPH_SHARE * per_count)
+    return int(per_covered[~whole].sum() + per_count[whole].sum())
+
+
 def _countable(noncommon: np.ndarray, ex_len: int, k: int) -> np.ndarray:
     """Words covered by at least one non-common run (``noncommon[i]``: run i is not common)."""
     countable = np.zeros(ex_len, dtype=bool)
@@ -81,12 +97,19 @@ def align(
     max_gap: int = 8,
     min_span_words: int = 12,
     min_coverage: float = 0.0,
+    paragraphs: np.ndarray | None = None,
 ) -> Alignment:
     """Align an exclusive's k-word hashes against a page's; both in text order.
 
     ``common`` is best given as a sorted numpy array of the same dtype as the grams. With
     ``min_coverage``, an exclusive that cannot reach it (too few shared runs, counted before any
     chaining) returns an empty alignment at once: this is what keeps a false candidate cheap.
+
+    ``paragraphs`` (the word index where each of the exclusive's paragraphs starts) makes coverage
+    count by paragraph: a paragraph whose words are at least ``PARAGRAPH_SHARE`` inside copied spans
+    counts whole, once the page is a copy on the words found alone (``min_coverage``). A copier
+    who edits every sentence of a paragraph still reused the paragraph; the words the edits
+    replaced break the spans but are part of what was copied.
     """
     common_arr = common if isinstance(common, np.ndarray) else np.fromiter(common, dtype=ex_grams.dtype)
     noncommon = ~np.isin(ex_grams, common_arr) if len(common_arr) else np.ones(len(ex_grams), dtype=bool)
@@ -141,8 +164,10 @@ def align(
         return Alignment((), 0.0, 0.0, 0.0, 0.0, counted)
     spans.sort(key=lambda s: s.page_start)
     ex_iv = [(s.ex_start, s.ex_end) for s in spans]
-    covered = _union_length(ex_iv, countable)
-    coverage = covered / counted
+    coverage = _union_length(ex_iv, countable) / counted
+    if paragraphs is not None and len(paragraphs) and coverage >= min_coverage:
+        # whether a page is a copy is decided on the words found; how much it copied, by paragraph
+        coverage = max(coverage, _paragraph_coverage(ex_iv, countable, paragraphs) / counted)
     page_share = _union_length([(s.page_start, s.page_end) for s in spans]) / max(page_len, 1)
     seed_words = sum(min(s.seeds + k - 1, s.ex_end - s.ex_start) for s in spans)
     exact_share = min(1.0, seed_words / max(sum(s.ex_end - s.ex_start for s in spans), 1))

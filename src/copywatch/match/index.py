@@ -46,7 +46,7 @@ PAGE_STRIDE = 10
 BANDS = 12  # LSH: 12 bands of 2 rows, so 24 MinHash permutations
 ROWS = 2
 MIN_BAND_HITS = 2  # distinct band keys an exclusive must share with a page to become a candidate
-N_FEATURES = 1 << 22  # hashed word features for TF-IDF
+N_FEATURES = 1 << 20  # hashed word features for TF-IDF
 MAX_POSTINGS = 100  # a band key in more exclusives than this says nothing: not indexed
 _CHUNK = 8192  # exclusives per chunk of stored runs
 # A posting is one uint64: a band key with its low _ID_BITS bits replaced by the exclusive's
@@ -105,6 +105,7 @@ class ExclusiveIndex:
         # exclusive e's are _chunks[e // _chunk][_begin[e]:_end[e]]. Chunks, not one array, so
         # building never holds two copies of all the runs.
         self._chunk = _CHUNK
+        self._paragraphs: dict[int, np.ndarray] = {}
         self._chunks: list[np.ndarray] = []
         self._begin = np.zeros(n, dtype=np.int64)
         self._end = np.zeros(n, dtype=np.int64)
@@ -137,6 +138,15 @@ class ExclusiveIndex:
         self._tfidf = TfidfTransformer()
         self._tfidf.idf_ = idf
         self._tfidf.n_features_in_ = N_FEATURES
+
+    def _paragraph_starts(self, e_idx: int) -> np.ndarray:
+        """The word index where each paragraph of an exclusive starts (computed for candidates only)."""
+        starts = self._paragraphs.get(e_idx)
+        if starts is None:
+            sizes = [len(word_hashes(p)) for p in self._exclusives[e_idx].text.split("\n")]
+            starts = np.cumsum([0, *sizes[:-1]]).astype(np.int64)
+            self._paragraphs[e_idx] = starts
+        return starts
 
     def _runs(self, e_idx: int) -> np.ndarray:
         return self._chunks[e_idx // self._chunk][self._begin[e_idx] : self._end[e_idx]]
@@ -181,12 +191,17 @@ class ExclusiveIndex:
         seed = self.config.seed
         self._ex_sketch = PassageMinHash(BANDS * ROWS, seed, PASSAGE_RUNS, PASSAGE_STRIDE)
         self._page_sketch = PassageMinHash(BANDS * ROWS, seed, PASSAGE_RUNS, PAGE_STRIDE)
-        per_exclusive = []
+        # one preallocated array, filled in place: no list of 100k small arrays, no second copy
+        passages = np.maximum(1, -(-(self._end - self._begin) // PASSAGE_STRIDE))
+        postings = np.empty(int(passages.sum()) * BANDS, dtype=np.uint64)
+        self._n_keys = np.zeros(len(self._exclusives), dtype=np.int64)
+        at = 0
         for e in range(len(self._exclusives)):
-            per_exclusive.append((self._keys(self._runs(e), self._ex_sketch) & ~_ID_MASK) | np.uint64(e))
-        self._n_keys = np.array([len(k) for k in per_exclusive], dtype=np.int64)
-        postings = np.concatenate(per_exclusive) if per_exclusive else np.zeros(0, dtype=np.uint64)
-        per_exclusive.clear()
+            keys = self._keys(self._runs(e), self._ex_sketch)
+            postings[at : at + len(keys)] = (keys & ~_ID_MASK) | np.uint64(e)
+            self._n_keys[e] = len(keys)
+            at += len(keys)
+        postings = postings[:at]
         postings.sort()
         # drop band keys found in more than MAX_POSTINGS exclusives
         new_key = np.ones(len(postings), dtype=bool)
@@ -257,6 +272,7 @@ class ExclusiveIndex:
                 common=self._common,
                 min_span_words=self.config.min_span_words,
                 min_coverage=self.config.min_coverage,
+                paragraphs=self._paragraph_starts(e_idx),
             )
             if a.coverage < self.config.min_coverage:
                 continue
