@@ -12,12 +12,11 @@ CRLF line ends) and written atomically, so a reader never sees half a file.
 from __future__ import annotations
 
 import csv
-import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
 from ..models import Finding
+from .atomic import atomic_text_file
 
 CSV_COLUMNS: tuple[str, ...] = (
     # The fixed head, in this order: other tools and the legal team's templates rely on it.
@@ -86,20 +85,9 @@ def finding_row(finding: Finding) -> list[str]:
 def write_csv(findings: Iterable[Finding], path: Path) -> Path:
     """Write evidence.csv atomically (temp file in the same folder, fsync, rename) and return its path."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        # errors="replace": a lone surrogate from a broken page must not abort the whole export.
-        with os.fdopen(fd, "w", encoding="utf-8-sig", errors="replace", newline="") as out:
-            writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-            writer.writerow(CSV_COLUMNS)
-            for finding in findings:
-                writer.writerow(finding_row(finding))
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp_name, 0o644)
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+    with atomic_text_file(path, encoding="utf-8-sig", newline="") as out:
+        writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+        writer.writerow(CSV_COLUMNS)
+        for finding in findings:
+            writer.writerow(finding_row(finding))
     return path

@@ -12,9 +12,7 @@ objects (rankings, chart geometry, highlighted excerpts), and templates/report.h
 from __future__ import annotations
 
 import bisect
-import os
 import re
-import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -27,6 +25,7 @@ from markupsafe import Markup, escape
 
 from .. import __version__
 from ..models import Finding, RunInfo
+from .atomic import atomic_text_file
 
 TEMPLATES = Path(__file__).parent / "templates"
 CREDIT_KINDS = ("link", "canonical", "name")
@@ -511,21 +510,10 @@ def write_report(
     out_dir: Path, findings: Sequence[Finding], run: RunInfo, history: Sequence[RunInfo] = (), **kw: Any
 ) -> Path:
     """Write out_dir/report.html atomically (a reader never sees half a report) and return its path."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / "report.html"
+    path = Path(out_dir) / "report.html"
     html = render_report(findings, run, history, **kw)
-    fd, tmp = tempfile.mkstemp(prefix=".report.", suffix=".tmp", dir=out_dir)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(html)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_text_file(path) as out:
+        out.write(html)
     return path
 
 
