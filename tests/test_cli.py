@@ -56,3 +56,22 @@ def test_demo_writes_report_csv_and_latest(tmp_path):
     for name in ("report.html", "evidence.csv"):
         assert (runs[0] / name).exists() and (tmp_path / "reports" / "latest" / name).exists()
     assert f"report:   {runs[0] / 'report.html'}" in result.output
+
+
+def test_progress_off_a_terminal_is_plain_or_json_log_lines(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "copywatch.cli", "--log-format", "json", "demo", "--dir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    lines = [json.loads(line) for line in proc.stderr.splitlines() if line.strip()]
+    messages = [line["message"] for line in lines]
+    assert any(m.endswith("10 pages") for m in messages)  # progress, every 10 pages of a site
+    assert any(m.startswith("site ") and "copies" in m for m in messages)  # a line per site when done
+    assert {"time", "level", "logger", "message"} <= set(lines[0])

@@ -79,7 +79,7 @@ class _Progress:
             if site not in self.tasks:
                 self.tasks[site] = self.rich.add_task(site, total=None)
             self.rich.update(self.tasks[site], advance=n)
-        elif self.counts[site] % 25 == 0:
+        elif self.counts[site] % 10 == 0:
             logging.getLogger("copywatch.progress").info("%s: %d pages", site, self.counts[site])
 
     def __enter__(self) -> _Progress:
