@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import tomllib
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
 
+_URL_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")  # a URL, not a local path
 DEFAULT_USER_AGENT = "copywatch/0.1 (+https://github.com/copywatch/copywatch)"
 
 
@@ -47,7 +49,7 @@ class CrawlConfig:
     max_redirects: int = 5
     max_retries: int = 2
     crawl_delay_cap: float = 30.0  # robots.txt Crawl-delay is honoured up to this
-    concurrent_sites: int = 4
+    concurrent_sites: int = 8
     max_url_length: int = 2083
     trust_env: bool = False  # use HTTP(S)_PROXY and friends from the environment
     warc_max_bytes: int = 100_000_000  # rotate WARC files past this size
@@ -271,6 +273,11 @@ def parse_config(data: dict[str, Any], source: str = "<config>", base_dir: Path 
             warc_dir=str(base_dir / store.warc_dir) if store.warc_dir else "",
         )
         report = ReportConfig(dir=str(base_dir / report.dir), base_url=report.base_url)
+        # Local .html files and folders among the exclusives are relative to the file too.
+        outlet = replace(
+            outlet,
+            exclusives=tuple(s if _URL_RE.match(s) else str(base_dir / s) for s in outlet.exclusives),
+        )
     return Config(
         outlet=outlet,
         sites=tuple(sites),

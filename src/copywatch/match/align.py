@@ -63,6 +63,8 @@ def _union_length(intervals: list[tuple[int, int]], mask: np.ndarray | None = No
 
 
 PARAGRAPH_SHARE = 0.6
+RESCUE_SHARE = 0.8  # words found must reach this share of min_coverage for paragraphs to count
+RESCUE_PAGE_SHARE = 0.1  # ...and the copied text this share of the page
 
 
 def _paragraph_coverage(intervals: list[tuple[int, int]], countable: np.ndarray, starts: np.ndarray) -> int:
@@ -107,7 +109,8 @@ def align(
 
     ``paragraphs`` (the word index where each of the exclusive's paragraphs starts) makes coverage
     count by paragraph: a paragraph whose words are at least ``PARAGRAPH_SHARE`` inside copied spans
-    counts whole, once the page is a copy on the words found alone (``min_coverage``). A copier
+    counts whole, once the page is a copy on the words found alone (``min_coverage``), or nearly so
+    with the copied text a real part of the page (``RESCUE_SHARE``, ``RESCUE_PAGE_SHARE``). A copier
     who edits every sentence of a paragraph still reused the paragraph; the words the edits
     replaced break the spans but are part of what was copied.
     """
@@ -125,7 +128,8 @@ def align(
     at = np.minimum(np.searchsorted(uniq, page_grams), len(uniq) - 1)
     hit = uniq[at] == page_grams
     # a span of L words needs at least L/3 seeds, so coverage <= 3 * seeds / counted
-    if 3 * int(np.minimum(mult[at[hit]], 8).sum()) < min_coverage * counted:
+    reachable = min_coverage * (RESCUE_SHARE if paragraphs is not None else 1.0)
+    if 3 * int(np.minimum(mult[at[hit]], 8).sum()) < reachable * counted:
         return Alignment((), 0.0, 0.0, 0.0, 0.0, counted)
     positions: dict[int, list[int]] = {}
     for i, g in zip(np.flatnonzero(noncommon).tolist(), ex_kept.tolist(), strict=True):
@@ -165,10 +169,15 @@ def align(
     spans.sort(key=lambda s: s.page_start)
     ex_iv = [(s.ex_start, s.ex_end) for s in spans]
     coverage = _union_length(ex_iv, countable) / counted
-    if paragraphs is not None and len(paragraphs) and coverage >= min_coverage:
-        # whether a page is a copy is decided on the words found; how much it copied, by paragraph
-        coverage = max(coverage, _paragraph_coverage(ex_iv, countable, paragraphs) / counted)
     page_share = _union_length([(s.page_start, s.page_end) for s in spans]) / max(page_len, 1)
+    if paragraphs is not None and len(paragraphs) and coverage >= RESCUE_SHARE * min_coverage:
+        by_paragraph = _paragraph_coverage(ex_iv, countable, paragraphs) / counted
+        # Whether a page is a copy is decided on the words found; how much it copied, by paragraph.
+        # An edited partial copy (its words found just under min_coverage, its paragraphs over it)
+        # is a copy too when it is a real part of the page; a listing page showing a paragraph of
+        # each of many articles is not.
+        if coverage >= min_coverage or (by_paragraph >= min_coverage and page_share >= RESCUE_PAGE_SHARE):
+            coverage = max(coverage, by_paragraph)
     seed_words = sum(min(s.seeds + k - 1, s.ex_end - s.ex_start) for s in spans)
     exact_share = min(1.0, seed_words / max(sum(s.ex_end - s.ex_start for s in spans), 1))
     # Out of order: spans (in page order) whose exclusive position goes backwards.
