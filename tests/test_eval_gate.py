@@ -1,12 +1,13 @@
 """Quality gate (trafilatura's habit): detection must not regress below pinned floors.
 
-A synthetic labelled corpus is generated, with a fixed seed, from copywatch's own Arabic texts (the
-demo's exclusives and other articles, written for this project): verbatim, edited (10-20% of words
-changed, spelling variants, Arabic-Indic digits, first sentence rewritten), partial (contiguous or
-scattered, or a third of the paragraphs edited), reordered and merged copies; and negatives: short quotes, sidebars of exclusive
-titles, unrelated articles, French articles and same-event rewrites. The matcher runs on it
-directly (no HTTP) and the figures are checked against the floors below. Raise a floor when the
-engine gets better; never lower one to make a change pass.
+A synthetic labelled corpus is generated, with a fixed seed, from copywatch's own Arabic texts
+(the demo's exclusives and other articles, written for this project): verbatim, edited (10-20% of
+words changed, spelling variants, Arabic-Indic digits, first sentence rewritten), partial
+(contiguous, scattered, or a third of the paragraphs edited), reordered and merged copies; and
+negatives: short quotes, sidebars of exclusive titles, unrelated articles, French articles and
+same-event rewrites. The matcher runs on it directly (no HTTP) and the figures are checked
+against the floors below. Raise a floor when the engine gets better; never lower one to make a
+change pass.
 """
 
 from __future__ import annotations
