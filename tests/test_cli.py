@@ -75,3 +75,45 @@ def test_progress_off_a_terminal_is_plain_or_json_log_lines(tmp_path):
     assert any(m.endswith("10 pages") for m in messages)  # progress, every 10 pages of a site
     assert any(m.startswith("site ") and "copies" in m for m in messages)  # a line per site when done
     assert {"time", "level", "logger", "message"} <= set(lines[0])
+
+
+ARTICLE = (
+    "<html><head><title>حصري</title></head><body><article><p>"
+    + "كشف مصدر مطلع أن المجلس الجماعي قرر تأجيل المشروع إلى السنة المقبلة بسبب نقص التمويل. " * 5
+    + "</p></article></body></html>"
+)
+
+
+def test_unusable_store_or_report_folder_is_one_line_naming_it(tmp_path):
+    (tmp_path / "a.html").write_text(ARTICLE, encoding="utf-8")  # relative to the config file
+    (tmp_path / "blocker").write_text("a file, not a folder", encoding="utf-8")
+    base = '[outlet]\nname = "x"\nexclusives = ["a.html"]\n'
+    store_cfg = tmp_path / "store.toml"
+    store_cfg.write_text(base + '[store]\npath = "blocker/cw.db"\n', encoding="utf-8")
+    report_cfg = tmp_path / "report.toml"
+    report_cfg.write_text(base + '[report]\ndir = "blocker/reports"\n', encoding="utf-8")
+    runs = [
+        ("scan", store_cfg),
+        ("status", store_cfg),
+        ("report", store_cfg),
+        ("vacuum", store_cfg),
+        ("scan", report_cfg),
+        ("report", report_cfg),
+    ]
+    for command, cfg in runs:
+        result = CliRunner().invoke(main, [command, "--config", str(cfg)])
+        assert result.exit_code == 1, (command, cfg.name, result.output)
+        lines = result.output.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("copywatch: error: "), (command, result.output)
+        assert str(tmp_path / "blocker") in lines[0], (command, result.output)
+
+
+def test_no_exclusive_loaded_says_why_for_each_source(tmp_path):
+    (tmp_path / "short.html").write_text("<html><body><p>مرحبا</p></body></html>", encoding="utf-8")
+    cfg = tmp_path / "config.toml"
+    cfg.write_text('[outlet]\nname = "x"\nexclusives = ["short.html", "missing.html"]\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["scan", "--config", str(cfg)])
+    assert result.exit_code == 1, result.output
+    (line,) = result.output.strip().splitlines()
+    assert f"{tmp_path / 'missing.html'}: no such file" in line
+    assert f"{(tmp_path / 'short.html').as_uri()}: fewer than 30 words" in line

@@ -42,6 +42,18 @@ def test_defaults_and_relative_paths(tmp_path):
     assert cfg.warc_dir == tmp_path / "warc"
 
 
+def test_local_exclusives_are_relative_to_the_config_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path.parent)  # not the config's folder
+    text = MINIMAL.replace("exclusives = [", 'exclusives = ["articles/", "file:///srv/a.html", "/srv/b", ')
+    cfg = load_config(write(tmp_path, text))
+    assert cfg.outlet.exclusives == (
+        str(tmp_path / "articles"),
+        "file:///srv/a.html",
+        "/srv/b",
+        "https://www.kawalisalyaoum.com/sitemap.xml",
+    )
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

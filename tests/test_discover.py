@@ -141,6 +141,24 @@ def test_newer_lastmod_means_a_conditional_get(site: HostileServer) -> None:
     assert sc.changed == 1
 
 
+def test_a_page_reached_through_a_redirect_is_looked_at_once_and_keeps_its_final_url() -> None:
+    moved = lambda h: send(h, 301, headers={"Location": "/a/new"})  # noqa: E731
+    with HostileServer(routes={"/a/old": moved, "/a/*": article}) as srv:
+        srv.routes["/sitemap.xml"] = xml(urlset(srv, [("/a/old", "2026-01-01"), ("/a/new", None)]))
+        caps, _ = run(srv, [srv.url("/sitemap.xml")])
+        assert [(c.url, c.final_url) for c in caps] == [(srv.url("/a/old"), srv.url("/a/new"))]
+        assert srv.hits("/a/new") == 1
+        # Next scan: /a/old's lastmod is unchanged, so the stored capture stands in for it; it is
+        # still the page at /a/new, and /a/new is not fetched again.
+        old = KnownPage(
+            srv.url("/a/old"), None, None, caps[0].sha256, caps[0].body, caps[0].fetched_at, "f", 7,
+            "2026-01-01", final_url=srv.url("/a/new"),
+        )  # fmt: skip
+        again, sc = run(srv, [srv.url("/sitemap.xml")], known=lambda u: old if u == old.url else None)
+        assert [(c.url, c.final_url) for c in again] == [(srv.url("/a/old"), srv.url("/a/new"))]
+        assert srv.hits("/a/new") == 1 and sc.unchanged == 1
+
+
 def test_link_farm_stops_at_the_limits() -> None:
     with HostileServer() as site:
         caps, sc = run(site, [site.url("/farm/0")], max_pages_per_site=25, max_depth=2)

@@ -99,7 +99,9 @@ def _load(path: str) -> Config:
         raise click.UsageError(str(e)) from e
 
 
-def _fail(e: CopywatchError) -> None:
+def _fail(e: CopywatchError | OSError) -> None:
+    if isinstance(e, OSError) and e.filename is not None:  # a folder or file we cannot use
+        e = CopywatchError(f"{e.filename}: {e.strerror or e}")
     click.echo(f"copywatch: error: {e}", err=True)
     sys.exit(EXIT_FAILED)
 
@@ -155,7 +157,7 @@ def scan(config_path: str, wait: float, strict: bool) -> None:
     try:
         with _Progress() as progress:
             summary = run_scan(config, progress=progress, wait=wait)
-    except CopywatchError as e:
+    except (CopywatchError, OSError) as e:
         _fail(e)
         return
     _print_summary(summary)
@@ -189,7 +191,7 @@ def demo(work_dir: str) -> None:
         click.echo(f"demo web: outlet {web.outlet_url}, {len(web.sites)} other sites on 127.0.0.1")
         with _Progress() as progress:
             summary = run_scan(config, progress=progress)
-    except CopywatchError as e:
+    except (CopywatchError, OSError) as e:
         _fail(e)
         return
     finally:
@@ -211,7 +213,7 @@ def report(config_path: str) -> None:
             if not runs:
                 raise CopywatchError(f"{config.store_path}: no scan has run yet; run `copywatch scan` first")
             out = write_run_reports(config, store, runs[0])
-    except CopywatchError as e:
+    except (CopywatchError, OSError) as e:
         _fail(e)
         return
     click.echo(f"report:   {out / 'report.html'}")
@@ -238,7 +240,7 @@ def export(config_path: str, site: str | None, out_dir: str) -> None:
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         target = Path(out_dir) / f"{site or 'all-sites'}-{stamp}"
         path = export_bundle(findings, target, warc_dir=config.warc_dir, site=site)
-    except CopywatchError as e:
+    except (CopywatchError, OSError) as e:
         _fail(e)
         return
     click.echo(f"bundle: {path} ({len(findings)} copies)")
@@ -277,7 +279,7 @@ def recheck(config_path: str, site: str | None) -> None:
             counts = run_recheck(config, store, site)
             runs = store.runs(limit=1)
             out = write_run_reports(config, store, runs[0]) if runs else None
-    except CopywatchError as e:
+    except (CopywatchError, OSError) as e:
         _fail(e)
         return
     click.echo(", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "no copies to recheck")
@@ -296,7 +298,7 @@ def vacuum(config_path: str) -> None:
     try:
         with ScanLock(config.store_path), Store(config.store_path) as store:
             r = run_vacuum(config, store)
-    except CopywatchError as e:
+    except (CopywatchError, OSError) as e:
         _fail(e)
         return
     click.echo(f"pages dropped {r.pages_dropped}, WARC files deleted {r.warc_files_deleted}")
@@ -328,7 +330,7 @@ def status(config_path: str, limit: int) -> None:
     try:
         with Store(config.store_path) as store:
             runs = store.runs(limit=limit)
-    except CopywatchError as e:
+    except (CopywatchError, OSError) as e:
         _fail(e)
         return
     if not runs:

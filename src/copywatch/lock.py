@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from types import TracebackType
 
-from .errors import ScanLocked
+from .errors import ScanLocked, StoreError
 
 
 class ScanLock:
@@ -23,8 +23,11 @@ class ScanLock:
         self._fh: int | None = None
 
     def acquire(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as e:
+            raise StoreError(f"{self.path}: cannot create the store's lock file ({e})") from e
         deadline = time.monotonic() + self.wait
         while True:
             try:

@@ -83,6 +83,7 @@ def _known(stored: StoredPage | None) -> KnownPage | None:
         warc_file=stored.warc_file,
         warc_offset=stored.warc_offset,
         lastmod=stored.lastmod,
+        final_url=stored.final_url,
     )
 
 
@@ -130,14 +131,17 @@ def load_exclusives(config: Config, fetcher: Fetcher, robots: RobotsCache, store
     """Fetch and extract the outlet's exclusives; fall back to the stored ones if the outlet is down."""
     found: dict[str, Exclusive] = {}
     markers = [normalize_text(m) for m in config.outlet.exclusive_markers if m.strip()]
-    for page, capture in discover_exclusives(config.outlet.exclusives, fetcher, robots):
+    problems: list[str] = []  # why sources gave nothing: said when no exclusive is left at all
+    for page, capture in discover_exclusives(config.outlet.exclusives, fetcher, robots, problems):
         if capture.outcome not in ("ok", "not_modified", "truncated") or capture.status != 200:
             log.warning("exclusive %s not fetched: %s", page.url, capture.detail or capture.outcome)
             continue
         doc = extract(capture)
         if len(doc.text.split()) < 30:
+            problems.append(f"{page.url}: fewer than 30 words of text, not an article")
             continue  # an index page or an empty shell, not an article
         if markers and not any(m in normalize_text(doc.text) for m in markers):
+            problems.append(f"{page.url}: none of [outlet] exclusive_markers")
             continue
         url = doc.canonical or capture.final_url
         published = claimed_published_time(doc.html) or page.lastmod
@@ -152,6 +156,7 @@ def load_exclusives(config: Config, fetcher: Fetcher, robots: RobotsCache, store
         raise ExclusivesError(
             "no exclusive article could be loaded from [outlet] exclusives = "
             + ", ".join(config.outlet.exclusives)
+            + (f" ({'; '.join(problems[:3])}{'; ...' if len(problems) > 3 else ''})" if problems else "")
         )
     return list(found.values())
 
@@ -204,7 +209,8 @@ class Scanner:
             fetcher.close()
             # fsync the WARC files before the store points at their records: evidence first.
             archive.close()
-        findings = [f for o in outputs for f in o.findings]
+        # One finding per (page, exclusive): two URLs (or sites) may lead to the same page.
+        findings = list({(f.page_url, f.exclusive_url): f for o in outputs for f in o.findings}.values())
         new = [f for f in findings if (f.page_url, f.exclusive_url) not in known_keys]
         site_results = tuple(o.result for o in outputs)
         status = "site_errors" if any(s.error for s in site_results) else "success"
@@ -301,15 +307,22 @@ class Scanner:
     def _page(
         self, site: SiteConfig, capture: Capture, stored: StoredPage | None, started: str, lastmod: str | None
     ) -> tuple[StoredPage, Document]:
-        if stored is not None and stored.sha256 == capture.sha256 and stored.text:
+        # Seen before with the same body (a 304, a 200 with the same SHA-256, or not requested at all
+        # because of its sitemap lastmod): the headers of the full response describe it, not the
+        # 304's or none at all, and that response's WARC record holds the evidence (a revisit
+        # record holds no payload).
+        same = stored if stored is not None and stored.sha256 == capture.sha256 else None
+        original = same if same is not None and same.warc_file else None
+        content_type = (same.content_type if same else "") or capture.content_type
+        if same is not None and same.text:
             # Unchanged since the last scan: reuse its extraction, which is the costly part.
-            html, encoding = decode_html(capture.body, capture.header("content-type"))
+            html, encoding = decode_html(capture.body, content_type)
             doc = Document(
                 url=capture.final_url,
-                title=stored.title,
-                text=stored.text,
+                title=same.title,
+                text=same.text,
                 html=html,
-                published_at=stored.published_at,
+                published_at=same.published_at,
                 canonical=canonical_url(html),
                 encoding=encoding,
             )
@@ -320,22 +333,22 @@ class Scanner:
             url=capture.url,
             site=site.name,
             final_url=capture.final_url,
-            status=capture.status,
+            status=original.status if original else capture.status,
             title=doc.title,
             text=doc.text,
             body=capture.body,
-            content_type=capture.content_type,
+            content_type=content_type,
             sha256=capture.sha256,
-            etag=capture.header("etag"),
-            last_modified=capture.header("last-modified"),
+            etag=capture.header("etag") or (same.etag if same else None),
+            last_modified=capture.header("last-modified") or (same.last_modified if same else None),
             lastmod=lastmod or (stored.lastmod if stored else None),
             published_at=doc.published_at,
             ip=capture.ip,
             redirects=capture.redirects,
-            fetched_at=capture.fetched_at,
+            fetched_at=original.fetched_at if original else capture.fetched_at,
             first_seen=stored.first_seen if stored else started,
-            warc_file=capture.warc_file,
-            warc_offset=capture.warc_offset,
+            warc_file=original.warc_file if original else capture.warc_file,
+            warc_offset=original.warc_offset if original else capture.warc_offset,
         )
         return page, doc
 
@@ -372,15 +385,15 @@ class Scanner:
             attribution_evidence=_evidence_text(credit),
             published_at=doc.published_at or "",
             first_seen=started,  # the store keeps the earlier first_seen of a known copy
-            captured_at=capture.fetched_at,
-            http_status=capture.status,
+            captured_at=page.fetched_at,
+            http_status=page.status,
             sha256=capture.sha256,
             page_share=m.page_share,
             exclusive_published_at=ex.published_at or "",
             published_order=published_order(ex.published_at, doc.published_at, page.first_seen),
             partner=site.partner,
-            warc_file=capture.warc_file or "",
-            warc_offset=capture.warc_offset,
+            warc_file=page.warc_file or "",
+            warc_offset=page.warc_offset,
             spans=m.spans,
             page_text=doc.text,
             exclusive_text=ex.text,

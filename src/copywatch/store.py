@@ -176,7 +176,7 @@ class Store:
             self.db.execute("PRAGMA busy_timeout=5000")
             self.db.execute("PRAGMA synchronous=FULL")
             self.migrate()
-        except sqlite3.DatabaseError as e:
+        except (sqlite3.DatabaseError, OSError) as e:
             raise StoreError(f"{self.path}: cannot open the store ({e})") from e
 
     def close(self) -> None:
@@ -278,7 +278,14 @@ class Store:
                 row = asdict(p)
                 row["body_z"] = zlib.compress(row.pop("body"), 6)
                 row["redirects"] = json.dumps(list(p.redirects))
-                _upsert(db, "pages", row, key=("url",), keep=("first_seen",), same_body=_CAPTURE_COLUMNS)
+                _upsert(
+                    db,
+                    "pages",
+                    row,
+                    key=("url",),
+                    keep=("first_seen",),
+                    same_body=_CAPTURE_COLUMNS + ("fetched_at",),
+                )
             for f in results.findings:
                 row = {k: v for k, v in asdict(f).items() if k in _FINDING_COLUMNS}
                 row |= {
@@ -338,6 +345,8 @@ _FINDING_COLUMNS = frozenset(
 # Where the full capture of a body lives. A page seen again with the same body (a 304, or a 200 with
 # the same SHA-256) gets only a revisit record, which holds no body: the store keeps pointing at the
 # first full response, so evidence exports carry the body and vacuum keeps the file that holds it.
+# A page's fetched_at (a finding's captured_at) stays the time of that full response too: it is the
+# WARC-Refers-To-Date of later revisits.
 _CAPTURE_COLUMNS = ("warc_file", "warc_offset")
 
 

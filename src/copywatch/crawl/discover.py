@@ -288,7 +288,7 @@ def extract_links(body: bytes, content_type: str, base_url: str) -> list[str]:
 def _from_known(url: str, k: KnownPage) -> Capture:
     return Capture(
         url=url,
-        final_url=k.url,
+        final_url=k.final_url or k.url,
         status=200,
         outcome="not_modified",
         fetched_at=k.fetched_at,
@@ -326,6 +326,7 @@ def _crawl(
     indexes: deque[tuple[str, Source]] = deque()
     pages: deque[tuple[str, int | None, str | None, Source]] = deque()  # url, depth (None: no links)
     seen: set[str] = set()
+    reached: set[str] = set()  # final URLs of the pages yielded: a page is looked at once per scan
     problems: list[str] = []
     seeds_ok = 0
     processed = 0
@@ -373,6 +374,7 @@ def _crawl(
             else:
                 sc.changed += 1
             seen.add(normalize_url(cap.final_url) or cap.final_url)
+            reached.add(normalize_url(cap.final_url) or cap.final_url)
             return True
         sc.failed += 1
         return False
@@ -458,6 +460,8 @@ def _crawl(
         if processed >= cfg.max_pages_per_site:
             sc._hit("max_pages_per_site", len(pages) + 1)
             break
+        if url in reached:
+            continue  # an earlier URL redirected here: looked at already
         if not robots.allowed(url):
             sc._hit("robots_disallowed")
             continue
@@ -465,7 +469,9 @@ def _crawl(
         processed += 1
         if k is not None and lastmod and k.lastmod and not is_newer(lastmod, k.lastmod):
             sc.unchanged += 1
-            yield _from_known(url, k)
+            cap = _from_known(url, k)
+            reached.add(normalize_url(cap.final_url) or cap.final_url)
+            yield cap
             continue
         cap = fetcher.fetch(url, kind="html", known=k)
         sc.fetched += 1

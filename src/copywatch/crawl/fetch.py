@@ -103,6 +103,7 @@ class KnownPage:
     warc_file: str | None
     warc_offset: int | None
     lastmod: str | None = None  # the sitemap lastmod seen then
+    final_url: str = ""  # where the URL led then, after redirects ("" if it is the URL itself)
 
 
 # --- wall-clock deadline, enforced on every socket operation --------------------------------------
