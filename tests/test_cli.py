@@ -44,7 +44,7 @@ def test_report_before_any_scan_is_a_clear_failure(tmp_path):
     cfg.write_text('[outlet]\nname = "x"\nexclusives = ["a"]\n', encoding="utf-8")
     result = CliRunner().invoke(main, ["report", "--config", str(cfg)])
     assert result.exit_code == 1
-    assert "no scan has run yet" in result.output
+    assert "run `copywatch scan` first" in result.output
 
 
 def test_demo_writes_report_csv_and_latest(tmp_path):
@@ -117,3 +117,15 @@ def test_no_exclusive_loaded_says_why_for_each_source(tmp_path):
     (line,) = result.output.strip().splitlines()
     assert f"{tmp_path / 'missing.html'}: no such file" in line
     assert f"{(tmp_path / 'short.html').as_uri()}: fewer than 30 words" in line
+
+
+@pytest.mark.parametrize("command", ["report", "status", "export", "recheck", "vacuum"])
+def test_reading_commands_never_create_a_missing_store(tmp_path, command):
+    cfg = tmp_path / "config.toml"
+    cfg.write_text(
+        '[outlet]\nname = "x"\nexclusives = ["a"]\n[store]\npath = "nowhere/cw.db"\n', encoding="utf-8"
+    )
+    result = CliRunner().invoke(main, [command, "--config", str(cfg)])
+    assert result.exit_code == 1
+    assert "no store here" in result.output and "nowhere" in result.output
+    assert not (tmp_path / "nowhere").exists()

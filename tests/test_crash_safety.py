@@ -146,7 +146,7 @@ def test_sigkill_at_random_moments_loses_nothing(slow_web, tmp_path):
     assert found_copies(db) == expected_copies()
     with Store(db) as store:
         for f in store.findings():  # the evidence behind each copy is whole in its WARC file
-            headers, payload = read_record(f.warc_file, f.warc_offset or 0)
+            headers, payload = read_record(db.parent / "warc" / f.warc_file, f.warc_offset or 0)
             assert headers["WARC-Type"] in ("response", "revisit")
         assert store.runs(limit=1)[0].status == "success"
     assert (tmp_path / "reports" / "latest" / "evidence.csv").exists()

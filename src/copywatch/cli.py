@@ -208,7 +208,7 @@ def report(config_path: str) -> None:
 
     config = _load(config_path)
     try:
-        with Store(config.store_path) as store:
+        with Store(config.store_path, create=False) as store:
             runs = store.runs(limit=1)
             if not runs:
                 raise CopywatchError(f"{config.store_path}: no scan has run yet; run `copywatch scan` first")
@@ -233,7 +233,7 @@ def export(config_path: str, site: str | None, out_dir: str) -> None:
 
     config = _load(config_path)
     try:
-        with Store(config.store_path) as store:
+        with Store(config.store_path, create=False) as store:
             findings = store.findings(site)
         if not findings:
             raise CopywatchError(f"no copies stored{' for site ' + repr(site) if site else ''}")
@@ -275,7 +275,7 @@ def recheck(config_path: str, site: str | None) -> None:
 
     config = _load(config_path)
     try:
-        with ScanLock(config.store_path), Store(config.store_path) as store:
+        with Store(config.store_path, create=False) as store, ScanLock(config.store_path):
             counts = run_recheck(config, store, site)
             runs = store.runs(limit=1)
             out = write_run_reports(config, store, runs[0]) if runs else None
@@ -296,7 +296,7 @@ def vacuum(config_path: str) -> None:
 
     config = _load(config_path)
     try:
-        with ScanLock(config.store_path), Store(config.store_path) as store:
+        with Store(config.store_path, create=False) as store, ScanLock(config.store_path):
             r = run_vacuum(config, store)
     except (CopywatchError, OSError) as e:
         _fail(e)
@@ -328,7 +328,7 @@ def status(config_path: str, limit: int) -> None:
 
     config = _load(config_path)
     try:
-        with Store(config.store_path) as store:
+        with Store(config.store_path, create=False) as store:
             runs = store.runs(limit=limit)
     except (CopywatchError, OSError) as e:
         _fail(e)

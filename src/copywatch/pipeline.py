@@ -70,6 +70,11 @@ def _host(url: str) -> str:
     return f"{h}:{u.port}" if u.port else h
 
 
+def _warc_name(path: str | None) -> str | None:
+    """The store names WARC files relative to the WARC folder, so the folder can move."""
+    return Path(path).name if path else None
+
+
 def _known(stored: StoredPage | None) -> KnownPage | None:
     if stored is None:
         return None
@@ -347,7 +352,7 @@ class Scanner:
             redirects=capture.redirects,
             fetched_at=original.fetched_at if original else capture.fetched_at,
             first_seen=stored.first_seen if stored else started,
-            warc_file=original.warc_file if original else capture.warc_file,
+            warc_file=_warc_name(original.warc_file if original else capture.warc_file),
             warc_offset=original.warc_offset if original else capture.warc_offset,
         )
         return page, doc

@@ -31,7 +31,8 @@ def recheck(config: Config, store: Store, site: str | None = None) -> Counter[st
         by_page.setdefault(f.page_url, []).append(f.exclusive_url)
         sha[f.page_url] = f.sha256
     index = ExclusiveIndex(store.exclusives(), config.match)
-    fetcher = Fetcher(config.crawl, archive=WarcArchive(config.warc_dir, config.crawl.warc_max_bytes))
+    archive = WarcArchive(config.warc_dir, config.crawl.warc_max_bytes)
+    fetcher = Fetcher(config.crawl, archive=archive)
     robots = RobotsCache(fetcher)
     counts: Counter[str] = Counter()
     try:
@@ -55,4 +56,6 @@ def recheck(config: Config, store: Store, site: str | None = None) -> Counter[st
             counts[status] += 1
     finally:
         fetcher.close()
+        archive.close()  # flushed and fsynced: the recheck's captures are evidence too
+        store.register_warc_files([f.name for f in archive.files()], "recheck")
     return counts

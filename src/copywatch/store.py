@@ -165,8 +165,11 @@ class ScanResults:
 
 
 class Store:
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, *, create: bool = True):
+        """Open (and migrate) the store; ``create=False`` for commands that only read what a scan wrote."""
         self.path = Path(path)
+        if not create and not self.path.exists():
+            raise StoreError(f"{self.path}: no store here; run `copywatch scan` first, or check [store] path")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(self.path, timeout=5.0, isolation_level=None, check_same_thread=False)
@@ -325,6 +328,14 @@ class Store:
             db.executemany(
                 "INSERT OR IGNORE INTO alerts (page_url, exclusive_url, channel, sent_at) VALUES (?,?,?,?)",
                 [(p, e, channel, when) for p, e in keys],
+            )
+
+    def register_warc_files(self, names: Sequence[str], run_id: str) -> None:
+        """List WARC files written outside a scan (by a recheck)."""
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT OR IGNORE INTO warc_files (name, first_run) VALUES (?, ?)",
+                [(n, run_id) for n in names],
             )
 
     def set_online_status(self, page_url: str, status: str, when: str) -> None:
