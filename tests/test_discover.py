@@ -249,3 +249,15 @@ def test_discover_exclusives_from_files_and_a_sitemap(site: HostileServer, tmp_p
     assert by_source["seed"] == [site.url("/a/10")]
     assert site.hits("/a/secret") == 0
     assert len(problems) == 1 and "127.0.0.1:1" in problems[0]
+
+
+def test_a_page_cut_at_max_bytes_is_still_matched_on_what_was_read() -> None:
+    big = html("big", "نص المقال " * 50) + b"<!--" + b"x" * 200_000 + b"-->"
+    routes = {"/big": lambda h: send(h, 200, big), "/": lambda h: send(h, 200, html("home", links=["/big"]))}
+    with HostileServer(routes=routes) as srv:
+        caps, sc = run(srv, [srv.url("/")], max_bytes=64 * 1024)
+    by_path = {c.url.rsplit("/", 1)[1]: c for c in caps}
+    assert by_path["big"].outcome == "truncated"
+    assert "نص المقال".encode() in by_path["big"].body
+    assert len(by_path["big"].body) <= 64 * 1024 + 16 * 1024
+    assert sc.failed == 0 and sc.new == 2

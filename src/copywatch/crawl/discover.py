@@ -366,7 +366,8 @@ def _crawl(
         if cap.outcome == "not_modified":
             sc.unchanged += 1
             return True
-        if cap.outcome == "ok" and cap.status == 200:
+        # A page cut at max_bytes is still read: its start is where the article is.
+        if cap.outcome in ("ok", "truncated") and cap.status == 200:
             if k is None:
                 sc.new += 1
             elif k.sha256 == cap.sha256:
@@ -422,7 +423,7 @@ def _crawl(
             continue
         index_docs += 1
         cap = fetcher.fetch(norm, kind="xml")
-        if cap.outcome != "ok" or cap.status != 200:
+        if cap.outcome not in ("ok", "truncated") or cap.status != 200:
             if source == "seed":
                 problems.append(cap.detail or f"{norm}: {cap.outcome} (HTTP {cap.status})")
             continue
@@ -554,7 +555,7 @@ def discover_exclusives(
             note(f"exclusives source {norm} is disallowed by robots.txt")
             continue
         cap = fetcher.fetch(norm, kind="xml")
-        if cap.outcome != "ok" or cap.status != 200:
+        if cap.outcome not in ("ok", "truncated") or cap.status != 200:
             note(f"exclusives source {norm}: {cap.detail or cap.outcome}")
             continue
         kind, entries = parse_index(cap.body, cap.content_type, cfg.max_bytes)
