@@ -261,3 +261,12 @@ def test_a_page_cut_at_max_bytes_is_still_matched_on_what_was_read() -> None:
     assert "نص المقال".encode() in by_path["big"].body
     assert len(by_path["big"].body) <= 64 * 1024 + 16 * 1024
     assert sc.failed == 0 and sc.new == 2
+
+
+def test_a_slow_site_is_cut_at_max_site_seconds() -> None:
+    links = [f"/a/{i}" for i in range(20)]
+    routes = {"/": lambda h: send(h, 200, html("home", links=links))}
+    with HostileServer(routes={**routes, "/a/*": article}) as srv:
+        caps, sc = run(srv, [srv.url("/")], delay_seconds=0.2, max_site_seconds=0.5)
+    assert 1 <= len(caps) < 21
+    assert sc.limits_hit.get("max_site_seconds", 0) >= 1

@@ -42,6 +42,7 @@ class CrawlConfig:
     user_agent: str = DEFAULT_USER_AGENT
     delay_seconds: float = 1.0  # between two requests to one host
     max_pages_per_site: int = 500
+    max_site_seconds: float = 1200.0  # a site's share of a scan, in seconds; then its crawl stops
     max_depth: int = 3  # link hops from an HTML seed
     max_bytes: int = 5_000_000  # per response, on the wire and after decompression
     timeout_seconds: float = 30.0  # wall-clock deadline of one fetch, all hops included

@@ -297,6 +297,10 @@ class Scanner:
                         self._finding(site, capture, page, doc, m, by_url[m.exclusive_url], started)
                     )
             result = crawl.result()
+            for limit in ("max_site_seconds", "max_pages_per_site"):
+                if crawl.limits_hit.get(limit):
+                    log.warning("site %s: stopped at %s; %d URLs left for the next scan (see [crawl])",
+                                site.name, limit, crawl.limits_hit[limit])  # fmt: skip
         except Exception as e:  # one broken site never fails the scan
             log.exception("site %s failed", site.name)
             result = SiteResult(site=site.name, error=f"{type(e).__name__}: {e}")

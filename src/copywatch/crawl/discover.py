@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -330,6 +331,7 @@ def _crawl(
     problems: list[str] = []
     seeds_ok = 0
     processed = 0
+    deadline = time.monotonic() + cfg.max_site_seconds
     frontier_max = max(cfg.max_pages_per_site, 1) * FRONTIER_FACTOR
 
     def add_page(
@@ -460,6 +462,9 @@ def _crawl(
         url, depth, lastmod, _source = pages.popleft()
         if processed >= cfg.max_pages_per_site:
             sc._hit("max_pages_per_site", len(pages) + 1)
+            break
+        if time.monotonic() > deadline:  # a slow site (a long Crawl-delay) must not hold the scan
+            sc._hit("max_site_seconds", len(pages) + 1)
             break
         if url in reached:
             continue  # an earlier URL redirected here: looked at already
