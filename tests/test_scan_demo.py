@@ -77,11 +77,16 @@ def test_reports_are_written_and_latest_points_at_them(first_scan):
     assert (latest / "evidence.csv").read_bytes() == (summary.report_dir / "evidence.csv").read_bytes()
 
 
-def test_rescan_of_an_unchanged_web_finds_nothing_new(first_scan):
+def test_rescan_of_an_unchanged_web_finds_nothing_new(first_scan, demo_web):
     config, summary = first_scan
     with Store(config.store_path) as store:
         before = {(f.page_url, f.exclusive_url): f.first_seen for f in store.findings()}
+    outlet = {name for name, _, _ in demo_web.requests()} - {name for name, _ in demo_web.sites}
+    articles_before = [r for r in demo_web.requests() if r[0] in outlet and r[2].endswith(".html")]
     again = scan(config)
+    articles_after = [r for r in demo_web.requests() if r[0] in outlet and r[2].endswith(".html")]
+    # the outlet's exclusives are not downloaded again: their sitemap lastmod has not changed
+    assert len(articles_before) >= 13 and articles_after == articles_before
     assert again.run.new_copies == 0
     assert again.run.pages_fetched <= summary.run.pages_fetched
     unchanged = sum(s.pages_unchanged for s in again.run.sites)

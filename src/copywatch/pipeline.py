@@ -44,6 +44,8 @@ from .text.normalize import normalize_text
 
 log = logging.getLogger("copywatch")
 
+OUTLET_SITE = "(outlet)"  # the site name of the outlet's own pages in the store
+
 Progress = Callable[[str, int], None]  # (what, how many more) for progress displays
 
 
@@ -132,40 +134,6 @@ def _evidence_text(credit: Credit) -> str:
     return " | ".join(parts)
 
 
-def load_exclusives(config: Config, fetcher: Fetcher, robots: RobotsCache, store: Store) -> list[Exclusive]:
-    """Fetch and extract the outlet's exclusives; fall back to the stored ones if the outlet is down."""
-    found: dict[str, Exclusive] = {}
-    markers = [normalize_text(m) for m in config.outlet.exclusive_markers if m.strip()]
-    problems: list[str] = []  # why sources gave nothing: said when no exclusive is left at all
-    for page, capture in discover_exclusives(config.outlet.exclusives, fetcher, robots, problems):
-        if capture.outcome not in ("ok", "not_modified", "truncated") or capture.status != 200:
-            log.warning("exclusive %s not fetched: %s", page.url, capture.detail or capture.outcome)
-            continue
-        doc = extract(capture)
-        if len(doc.text.split()) < 30:
-            problems.append(f"{page.url}: fewer than 30 words of text, not an article")
-            continue  # an index page or an empty shell, not an article
-        if markers and not any(m in normalize_text(doc.text) for m in markers):
-            problems.append(f"{page.url}: none of [outlet] exclusive_markers")
-            continue
-        url = doc.canonical or capture.final_url
-        published = claimed_published_time(doc.html) or page.lastmod
-        found[url] = Exclusive(
-            url=url, fetched_url=capture.final_url, title=doc.title, text=doc.text, published_at=published
-        )
-    if not found:
-        stored = store.exclusives()
-        if stored:
-            log.warning("no exclusive could be fetched this time; using the %d stored ones", len(stored))
-            return stored
-        raise ExclusivesError(
-            "no exclusive article could be loaded from [outlet] exclusives = "
-            + ", ".join(config.outlet.exclusives)
-            + (f" ({'; '.join(problems[:3])}{'; ...' if len(problems) > 3 else ''})" if problems else "")
-        )
-    return list(found.values())
-
-
 @dataclass
 class _SiteOutput:
     result: SiteResult
@@ -195,7 +163,7 @@ class Scanner:
         robots = RobotsCache(fetcher)
         self._resolve = ShortLinkResolver(fetcher, robots, cfg.attribution.short_link_hosts)
         try:
-            exclusives = load_exclusives(cfg, fetcher, robots, store)
+            exclusives, outlet_pages = self._load_exclusives(store, fetcher, robots, started)
             log.info("%d exclusives loaded", len(exclusives))
             index = ExclusiveIndex(exclusives, cfg.match)
             known_keys = store.finding_keys()
@@ -236,7 +204,7 @@ class Scanner:
             ScanResults(
                 run=run,
                 exclusives=exclusives,
-                pages=[p for o in outputs for p in o.pages],
+                pages=outlet_pages + [p for o in outputs for p in o.pages],
                 findings=findings,
                 warc_files=[f.name for f in archive.files()],
             )
@@ -261,6 +229,49 @@ class Scanner:
             new_uncredited=tuple(f for f in new if f.attribution == "none" and not f.partner),
             alerts_sent=alerts,
         )
+
+    def _load_exclusives(
+        self, store: Store, fetcher: Fetcher, robots: RobotsCache, started: str
+    ) -> tuple[list[Exclusive], list[StoredPage]]:
+        """Fetch and extract the outlet's exclusives, incrementally (their pages are stored like any
+        page); fall back to the stored exclusives if the outlet is down."""
+        config = self.config
+        outlet = SiteConfig(name=OUTLET_SITE, seeds=config.outlet.exclusives)
+        found: dict[str, Exclusive] = {}
+        pages: list[StoredPage] = []
+        markers = [normalize_text(m) for m in config.outlet.exclusive_markers if m.strip()]
+        problems: list[str] = []  # why sources gave nothing: said when no exclusive is left at all
+
+        def known(url: str) -> KnownPage | None:
+            return _known(store.page(url))
+
+        for entry, capture in discover_exclusives(config.outlet.exclusives, fetcher, robots, problems, known):
+            if capture.outcome != "not_modified" and capture.status != 200:
+                log.warning("exclusive %s not fetched: %s", entry.url, capture.detail or capture.outcome)
+                continue
+            page, doc = self._page(outlet, capture, store.page(capture.url), started, entry.lastmod)
+            if not capture.url.startswith("file:"):
+                pages.append(page)
+            if len(doc.text.split()) < 30:
+                problems.append(f"{entry.url}: fewer than 30 words of text, not an article")
+                continue  # an index page or an empty shell, not an article
+            if markers and not any(m in normalize_text(doc.text) for m in markers):
+                problems.append(f"{entry.url}: none of [outlet] exclusive_markers")
+                continue
+            url = doc.canonical or capture.final_url
+            found[url] = Exclusive(url=url, fetched_url=capture.final_url, title=doc.title, text=doc.text,
+                                   published_at=doc.published_at or entry.lastmod)  # fmt: skip
+        if not found:
+            stored = store.exclusives()
+            if stored:
+                log.warning("no exclusive could be fetched this time; using the %d stored ones", len(stored))
+                return stored, pages
+            raise ExclusivesError(
+                "no exclusive article could be loaded from [outlet] exclusives = "
+                + ", ".join(config.outlet.exclusives)
+                + (f" ({'; '.join(problems[:3])}{'; ...' if len(problems) > 3 else ''})" if problems else "")
+            )
+        return list(found.values()), pages
 
     def _scan_site(
         self,

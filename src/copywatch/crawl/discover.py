@@ -526,13 +526,16 @@ def discover_exclusives(
     fetcher: Fetcher,
     robots: RobotsCache | None,
     problems: list[str] | None = None,
+    known: Callable[[str], KnownPage | None] | None = None,
 ) -> list[tuple[DiscoveredPage, Capture]]:
     """The outlet's article pages: each source is a sitemap, a feed, an article URL, or local HTML.
 
     A page URL stands for itself (its links are not followed). Sitemaps and feeds are read
     newest first, up to max_pages_per_site articles per source. A source that yields nothing
     adds a line to ``problems`` (when given); raising ExclusivesError when the list is empty is
-    the caller's decision.
+    the caller's decision. With ``known`` (what the store remembers), an article whose sitemap
+    lastmod is not newer is taken from the store without a request, and the others get a
+    conditional request: an hourly scan does not download the outlet's archive every hour.
     """
     cfg = fetcher.config
     out: list[tuple[DiscoveredPage, Capture]] = []
@@ -576,8 +579,12 @@ def discover_exclusives(
             if page.url in seen or (robots is not None and not robots.allowed(page.url)):
                 continue
             seen.add(page.url)
-            pc = fetcher.fetch(page.url, kind="html")
-            if pc.outcome == "ok" and pc.status == 200:
+            k = known(page.url) if known is not None else None
+            if k is not None and page.lastmod and k.lastmod and not is_newer(page.lastmod, k.lastmod):
+                out.append((page, _from_known(page.url, k)))
+                continue
+            pc = fetcher.fetch(page.url, kind="html", known=k)
+            if pc.outcome == "not_modified" or (pc.outcome in ("ok", "truncated") and pc.status == 200):
                 out.append((page, pc))
             else:
                 note(f"exclusive {page.url}: {pc.detail or pc.outcome}")
