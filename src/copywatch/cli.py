@@ -128,7 +128,23 @@ def _print_summary(summary: Any) -> None:
         click.echo(f"latest:   {summary.report_dir.parent / 'latest'}")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Cli(click.Group):
+    """The command group: an expected error of any command (CopywatchError, or a file or folder
+    that cannot be used) becomes one line naming the thing, and exit status 1; never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (CopywatchError, OSError) as e:
+            _fail(e)
+
+
+CONFIG_OPTION = click.option(
+    "--config", "config_path", default="config.toml", show_default=True, help="The config file."
+)
+
+
+@click.group(cls=_Cli, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="copywatch")
 @click.option("-v", "--verbose", is_flag=True, help="Log what each stage does.")
 @click.option(
@@ -144,7 +160,7 @@ def main(verbose: bool, log_format: str) -> None:
 
 
 @main.command()
-@click.option("--config", "config_path", default="config.toml", show_default=True, help="The config file.")
+@CONFIG_OPTION
 @click.option("--wait", type=float, default=0.0, help="Wait up to SECONDS for a running scan to finish.")
 @click.option(
     "--strict", is_flag=True, help="Exit 3 when some sites failed (default: 0, errors in the report)."
@@ -154,12 +170,8 @@ def scan(config_path: str, wait: float, strict: bool) -> None:
     from .pipeline import scan as run_scan
 
     config = _load(config_path)
-    try:
-        with _Progress() as progress:
-            summary = run_scan(config, progress=progress, wait=wait)
-    except (CopywatchError, OSError) as e:
-        _fail(e)
-        return
+    with _Progress() as progress:
+        summary = run_scan(config, progress=progress, wait=wait)
     _print_summary(summary)
     if strict and summary.run.status != "success":
         sys.exit(EXIT_SITE_ERRORS)
@@ -191,37 +203,31 @@ def demo(work_dir: str) -> None:
         click.echo(f"demo web: outlet {web.outlet_url}, {len(web.sites)} other sites on 127.0.0.1")
         with _Progress() as progress:
             summary = run_scan(config, progress=progress)
-    except (CopywatchError, OSError) as e:
-        _fail(e)
-        return
     finally:
         web.stop()
     _print_summary(summary)
 
 
 @main.command()
-@click.option("--config", "config_path", default="config.toml", show_default=True, help="The config file.")
+@CONFIG_OPTION
 def report(config_path: str) -> None:
     """Re-render the latest run's report.html and evidence.csv from the store, without crawling."""
     from .pipeline import write_run_reports
     from .store import Store
 
     config = _load(config_path)
-    try:
-        with Store(config.store_path, create=False) as store:
-            runs = store.runs(limit=1)
-            if not runs:
-                raise CopywatchError(f"{config.store_path}: no scan has run yet; run `copywatch scan` first")
-            out = write_run_reports(config, store, runs[0])
-    except (CopywatchError, OSError) as e:
-        _fail(e)
-        return
+    with Store(config.store_path, create=False) as store:
+        runs = store.runs(limit=1)
+        if not runs:
+            raise CopywatchError(f"{config.store_path}: no scan has run yet; run `copywatch scan` first")
+        out = write_run_reports(config, store, runs[0])
+
     click.echo(f"report:   {out / 'report.html'}")
     click.echo(f"evidence: {out / 'evidence.csv'}")
 
 
 @main.command()
-@click.option("--config", "config_path", default="config.toml", show_default=True, help="The config file.")
+@CONFIG_OPTION
 @click.option("--site", default=None, help="Only this site's copies (default: every site).")
 @click.option(
     "--out", "out_dir", default="exports", show_default=True, help="Bundles go in OUT/<site>-<time>/."
@@ -232,22 +238,19 @@ def export(config_path: str, site: str | None, out_dir: str) -> None:
     from .store import Store
 
     config = _load(config_path)
-    try:
-        with Store(config.store_path, create=False) as store:
-            findings = store.findings(site)
-        if not findings:
-            raise CopywatchError(f"no copies stored{' for site ' + repr(site) if site else ''}")
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        target = Path(out_dir) / f"{site or 'all-sites'}-{stamp}"
-        path = export_bundle(findings, target, warc_dir=config.warc_dir, site=site)
-    except (CopywatchError, OSError) as e:
-        _fail(e)
-        return
+    with Store(config.store_path, create=False) as store:
+        findings = store.findings(site)
+    if not findings:
+        raise CopywatchError(f"no copies stored{' for site ' + repr(site) if site else ''}")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    target = Path(out_dir) / f"{site or 'all-sites'}-{stamp}"
+    path = export_bundle(findings, target, warc_dir=config.warc_dir, site=site)
+
     click.echo(f"bundle: {path} ({len(findings)} copies)")
 
 
 @main.command()
-@click.option("--config", "config_path", default="config.toml", show_default=True, help="The config file.")
+@CONFIG_OPTION
 @click.option(
     "--runs", "max_runs", type=int, default=None, help="Stop after this many scans (default: never)."
 )
@@ -265,7 +268,7 @@ def schedule(config_path: str, max_runs: int | None) -> None:
 
 
 @main.command()
-@click.option("--config", "config_path", default="config.toml", show_default=True, help="The config file.")
+@CONFIG_OPTION
 @click.option("--site", default=None, help="Only this site's copies (default: every site).")
 def recheck(config_path: str, site: str | None) -> None:
     """Fetch the reported copies again: still online, changed, or removed (and when)."""
@@ -274,33 +277,27 @@ def recheck(config_path: str, site: str | None) -> None:
     from .store import Store
 
     config = _load(config_path)
-    try:
-        with Store(config.store_path, create=False) as store, ScanLock(config.store_path):
-            counts = run_recheck(config, store, site)
-            runs = store.runs(limit=1)
-            out = write_run_reports(config, store, runs[0]) if runs else None
-    except (CopywatchError, OSError) as e:
-        _fail(e)
-        return
+    with Store(config.store_path, create=False) as store, ScanLock(config.store_path):
+        counts = run_recheck(config, store, site)
+        runs = store.runs(limit=1)
+        out = write_run_reports(config, store, runs[0]) if runs else None
+
     click.echo(", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "no copies to recheck")
     if out:
         click.echo(f"report:   {out / 'report.html'}")
 
 
 @main.command()
-@click.option("--config", "config_path", default="config.toml", show_default=True, help="The config file.")
+@CONFIG_OPTION
 def vacuum(config_path: str) -> None:
     """Apply [retention]: drop old captures that no reported copy relies on, compact the store."""
     from .retention import vacuum as run_vacuum
     from .store import Store
 
     config = _load(config_path)
-    try:
-        with Store(config.store_path, create=False) as store, ScanLock(config.store_path):
-            r = run_vacuum(config, store)
-    except (CopywatchError, OSError) as e:
-        _fail(e)
-        return
+    with Store(config.store_path, create=False) as store, ScanLock(config.store_path):
+        r = run_vacuum(config, store)
+
     click.echo(f"pages dropped {r.pages_dropped}, WARC files deleted {r.warc_files_deleted}")
     click.echo(f"{r.bytes_freed} bytes freed")
 
@@ -320,19 +317,16 @@ def verify(bundle_dir: str) -> None:
 
 
 @main.command()
-@click.option("--config", "config_path", default="config.toml", show_default=True, help="The config file.")
+@CONFIG_OPTION
 @click.option("--runs", "limit", default=10, show_default=True, help="How many recent runs to show.")
 def status(config_path: str, limit: int) -> None:
     """Show the last runs, their figures and the errors of each site."""
     from .store import Store
 
     config = _load(config_path)
-    try:
-        with Store(config.store_path, create=False) as store:
-            runs = store.runs(limit=limit)
-    except (CopywatchError, OSError) as e:
-        _fail(e)
-        return
+    with Store(config.store_path, create=False) as store:
+        runs = store.runs(limit=limit)
+
     if not runs:
         click.echo("no scan has run yet")
         return
