@@ -131,10 +131,7 @@ class WarcArchive:
             warc_date = ex.date.replace("+00:00", "Z")
             http_headers = StatusAndHeaders(
                 ex.status_line,
-                [
-                    (f"X-Crawler-{k}" if k.lower() in _FRAMING_HEADERS else k, v)
-                    for k, v in ex.response_headers
-                ],
+                [(_archived_name(k), v) for k, v in ex.response_headers],
                 protocol=ex.protocol,
             )
             common = {"WARC-Date": warc_date}
