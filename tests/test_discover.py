@@ -270,3 +270,11 @@ def test_a_slow_site_is_cut_at_max_site_seconds() -> None:
         caps, sc = run(srv, [srv.url("/")], delay_seconds=0.2, max_site_seconds=0.5)
     assert 1 <= len(caps) < 21
     assert sc.limits_hit.get("max_site_seconds", 0) >= 1
+
+
+def test_a_failing_seed_beside_working_ones_is_a_warning_not_a_site_error() -> None:
+    routes = {"/": lambda h: send(h, 200, html("home", links=["/a/1"]))}
+    with HostileServer(routes={**routes, "/a/*": article}) as srv:
+        caps, sc = run(srv, [srv.url("/"), srv.url("/missing-sitemap.xml")])
+    assert len(caps) == 2 and sc.error == ""
+    assert any("missing-sitemap.xml" in w for w in sc.warnings)

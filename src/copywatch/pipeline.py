@@ -308,6 +308,8 @@ class Scanner:
                         self._finding(site, capture, page, doc, m, by_url[m.exclusive_url], started)
                     )
             result = crawl.result()
+            for warning in crawl.warnings:
+                log.warning("site %s: a seed failed, the others were crawled: %s", site.name, warning)
             for limit in ("max_site_seconds", "max_pages_per_site"):
                 if crawl.limits_hit.get(limit):
                     log.warning("site %s: stopped at %s; %d URLs left for the next scan (see [crawl])",

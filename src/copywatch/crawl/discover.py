@@ -80,6 +80,7 @@ class SiteCrawl:
     error: str = ""  # site-level failure: robots.txt unreachable, DNS, every seed failed
     limits_hit: dict[str, int] = field(default_factory=dict)  # limit name -> URLs it kept out
     lastmod: dict[str, str] = field(default_factory=dict)  # page URL -> lastmod seen this scan
+    warnings: list[str] = field(default_factory=list)  # seeds that failed while others worked
 
     def result(self) -> SiteResult:
         return SiteResult(
@@ -487,6 +488,8 @@ def _crawl(
 
     if seeds_ok == 0 and sc.fetched == 0 and sc.unchanged == 0:
         sc.error = "every seed failed: " + "; ".join(dict.fromkeys(blocked + problems))
+    else:
+        sc.warnings.extend(dict.fromkeys(blocked + problems))
 
 
 # --- the outlet's exclusives ----------------------------------------------------------------------
