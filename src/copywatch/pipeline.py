@@ -358,7 +358,7 @@ class Scanner:
             status=original.status if original else capture.status,
             title=doc.title,
             text=doc.text,
-            body=capture.body,
+            body_z=StoredPage.compress(capture.body),
             content_type=content_type,
             sha256=capture.sha256,
             etag=capture.header("etag") or (same.etag if same else None),

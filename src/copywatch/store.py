@@ -138,7 +138,7 @@ class StoredPage:
     status: int
     title: str
     text: str
-    body: bytes
+    body_z: bytes  # the body, zlib-compressed: a scan holds every page it saw until its commit
     content_type: str
     sha256: str
     etag: str | None
@@ -151,6 +151,14 @@ class StoredPage:
     first_seen: str
     warc_file: str | None
     warc_offset: int | None
+
+    @property
+    def body(self) -> bytes:
+        return zlib.decompress(self.body_z) if self.body_z else b""
+
+    @staticmethod
+    def compress(body: bytes) -> bytes:
+        return zlib.compress(body, 6) if body else b""
 
 
 @dataclass(frozen=True)
@@ -226,7 +234,7 @@ class Store:
         if row is None:
             return None
         d = dict(row)
-        d["body"] = zlib.decompress(d.pop("body_z")) if d.get("body_z") else b""
+        d["body_z"] = d["body_z"] or b""
         d["redirects"] = tuple(json.loads(d["redirects"]))
         return StoredPage(**d)
 
@@ -279,7 +287,6 @@ class Store:
                 _upsert(db, "exclusives", row, key=("url",), keep=("first_seen",))
             for p in results.pages:
                 row = asdict(p)
-                row["body_z"] = zlib.compress(row.pop("body"), 6)
                 row["redirects"] = json.dumps(list(p.redirects))
                 _upsert(
                     db,
