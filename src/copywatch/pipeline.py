@@ -13,6 +13,7 @@ raises.
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 import threading
 import time
@@ -21,14 +22,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from . import __version__
 from .alerts import send_alerts
 from .attribution import attribute, claimed_published_time, published_order
 from .config import Config, SiteConfig
 from .crawl.archive import WarcArchive
-from .crawl.discover import crawl_site, discover_exclusives
+from .crawl.discover import crawl_site, discover_exclusives, next_page, normalize_url
 from .crawl.fetch import Fetcher, KnownPage
 from .crawl.robots import RobotsCache
 from .errors import ExclusivesError
@@ -132,6 +133,106 @@ def _evidence_text(credit: Credit) -> str:
     if credit.notice_kept:
         parts.append("the outlet's exclusivity notice was copied along (not a credit)")
     return " | ".join(parts)
+
+
+_CREDIT_RANK = {"none": 0, "name": 1, "canonical": 2, "link": 3}  # link > canonical > name
+MAX_ARTICLE_PAGES = 20  # pages of one paginated article joined, at most
+
+
+@dataclass(frozen=True)
+class _Seen:
+    """A page of a site as matching needs it: its capture and extraction (without the body, which
+    the StoredPage keeps compressed) and the page that continues it, if any."""
+
+    capture: Capture
+    page: StoredPage
+    doc: Document
+    next_url: str | None
+
+
+def _url_key(url: str | None) -> str | None:
+    return (normalize_url(url) or url) if url else None
+
+
+_PAGE_QUERY = {"page", "p", "pg", "paged", "pagenum", "part"}
+# a page number ending a path: ".../2", ".../page/2/", "...-2.html", "..._2"
+_PAGE_PATH = re.compile(r"[/_-](?:page[/_-]?)?(\d{1,3})(?=(?:\.\w+)?/?$)", re.IGNORECASE)
+_PAGE_WORDS = {"page", "part", "صفحه", "الصفحه", "جزء", "الجزء"}
+
+
+def _next_url_of(prev: str, nxt: str) -> bool:
+    """Is ``nxt`` the URL of the page after ``prev`` of the same article: the same URL but for a page
+    number one higher (page 1 often has none)?"""
+    a, b = urlsplit(prev), urlsplit(nxt)
+    if a.netloc.lower() != b.netloc.lower():
+        return False
+    qa, qb = parse_qsl(a.query), parse_qsl(b.query)
+
+    def page_of(query: list[tuple[str, str]]) -> int | None:
+        return next((int(v) for k, v in query if k.lower() in _PAGE_QUERY and v.isdigit()), None)
+
+    def others(query: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        return [(k, v) for k, v in query if k.lower() not in _PAGE_QUERY]
+
+    if (nb := page_of(qb)) is not None:
+        return a.path == b.path and others(qa) == others(qb) and nb == (page_of(qa) or 1) + 1
+    mb = _PAGE_PATH.search(b.path)
+    if mb is None or a.query != b.query:
+        return False
+    nb = int(mb.group(1))
+    if nb > MAX_ARTICLE_PAGES:  # an id ending the path, not a page number
+        return False
+    stem_b = (b.path[: mb.start()] + b.path[mb.end() :]).rstrip("/")
+    if nb == 2 and a.path.rstrip("/") == stem_b:
+        return True
+    ma = _PAGE_PATH.search(a.path)
+    return (
+        ma is not None
+        and int(ma.group(1)) == nb - 1
+        and (a.path[: ma.start()] + a.path[ma.end() :]).rstrip("/") == stem_b
+    )
+
+
+def _continues(prev: _Seen, nxt: _Seen) -> bool:
+    """Is ``nxt`` the next page of the same article, not the "next post" that some themes also mark
+    rel="next"? Its URL must be the same but for a page number one higher, and its title the same
+    but for page numbering."""
+    if not _next_url_of(prev.capture.final_url, nxt.capture.final_url):
+        return False
+
+    def title(t: str) -> list[str]:
+        return [w for w in normalize_text(t).split() if not w.isdigit() and w not in _PAGE_WORDS]
+
+    return title(prev.doc.title) == title(nxt.doc.title)
+
+
+def _articles(seen: Sequence[_Seen]) -> list[list[_Seen]]:
+    """The site's articles: single pages, and paginated articles (pages linked by rel="next")
+    joined in order, so a copy split over pages is matched, and credited, as one article."""
+    by_url = {_url_key(r.capture.final_url): r for r in seen}
+    follows = {_url_key(r.next_url) for r in seen} - {None}
+    used: set[str | None] = set()
+    articles: list[list[_Seen]] = []
+    for first in seen:
+        here = _url_key(first.capture.final_url)
+        if here in used or here in follows:
+            continue  # a later page of an article: joined to its first page below
+        chain = [first]
+        used.add(here)
+        nxt = _url_key(first.next_url)
+        while (
+            nxt in by_url
+            and nxt not in used
+            and len(chain) < MAX_ARTICLE_PAGES
+            and _continues(chain[-1], by_url[nxt])
+        ):
+            chain.append(by_url[nxt])
+            used.add(nxt)
+            nxt = _url_key(by_url[nxt].next_url)
+        articles.append(chain)
+    # pages caught in a cycle of rel="next" links, or past MAX_ARTICLE_PAGES, stand alone
+    articles += [[r] for r in seen if _url_key(r.capture.final_url) not in used]
+    return articles
 
 
 @dataclass
@@ -287,6 +388,7 @@ class Scanner:
         by_url = {e.url: e for e in exclusives}
         pages: list[StoredPage] = []
         findings: list[Finding] = []
+        seen: list[_Seen] = []
 
         def known(url: str) -> KnownPage | None:
             with self._store_lock:
@@ -303,10 +405,13 @@ class Scanner:
                     stored = store.page(capture.url)
                 page, doc = self._page(site, capture, stored, started, crawl.lastmod.get(capture.url))
                 pages.append(page)
-                for m in index.match(capture.final_url, doc.text):
-                    findings.append(
-                        self._finding(site, capture, page, doc, m, by_url[m.exclusive_url], started)
-                    )
+                following = next_page(capture.body, page.content_type, capture.final_url)
+                # keep what matching needs; the body stays (compressed) in the StoredPage only
+                seen.append(_Seen(replace(capture, body=b""), page, replace(doc, html=""), following))
+            for chain in _articles(seen):
+                text = "\n".join(r.doc.text for r in chain)
+                for m in index.match(chain[0].capture.final_url, text):
+                    findings.append(self._finding(site, chain, text, m, by_url[m.exclusive_url], started))
             result = crawl.result()
             for warning in crawl.warnings:
                 log.warning("site %s: a seed failed, the others were crawled: %s", site.name, warning)
@@ -375,28 +480,41 @@ class Scanner:
         return page, doc
 
     def _finding(
-        self,
-        site: SiteConfig,
-        capture: Capture,
-        page: StoredPage,
-        doc: Document,
-        m: Match,
-        ex: Exclusive,
-        started: str,
+        self, site: SiteConfig, chain: list[_Seen], text: str, m: Match, ex: Exclusive, started: str
     ) -> Finding:
-        copied = " ".join(doc.text[s.page_start : s.page_end] for s in m.spans)
-        credit = attribute(
-            doc,
-            ex,
-            self.config.outlet,
-            notice=self.config.outlet.notice,
-            copied_text=copied,
-            accept=self.config.attribution.accept,
-            resolve=self._resolve,
-        )
+        """A Finding for a match on an article (one page, or the pages of a paginated article joined
+        in order); its credit is the strongest found on any of the article's pages."""
+        head = chain[0]
+        best: tuple[int, Credit] | None = None
+        notice_kept = False
+        at = 0
+        for k, r in enumerate(chain):
+            lo, hi = at, at + len(r.doc.text)
+            at = hi + 1
+            copied = " ".join(text[max(s.page_start, lo) : min(s.page_end, hi)] for s in m.spans
+                              if s.page_start < hi and s.page_end > lo)  # fmt: skip
+            html, _ = decode_html(r.page.body, r.page.content_type)
+            credit = attribute(
+                replace(r.doc, html=html),
+                ex,
+                self.config.outlet,
+                notice=self.config.outlet.notice,
+                copied_text=copied,
+                accept=self.config.attribution.accept,
+                resolve=self._resolve,
+            )
+            notice_kept = notice_kept or credit.notice_kept
+            if best is None or _CREDIT_RANK[credit.verdict] > _CREDIT_RANK[best[1].verdict]:
+                best = (k, credit)
+        assert best is not None
+        k, credit = best
+        evidence = _evidence_text(replace(credit, notice_kept=notice_kept))
+        if k:
+            evidence = f"on page {k + 1} of the article ({chain[k].capture.final_url}): {evidence}"
+        page, doc = head.page, head.doc
         return Finding(
             site=site.name,
-            page_url=capture.final_url,
+            page_url=head.capture.final_url,
             page_title=doc.title,
             exclusive_url=ex.url,
             exclusive_title=ex.title,
@@ -404,12 +522,12 @@ class Scanner:
             similarity=m.similarity,
             match_type=m.match_type,
             attribution=credit.verdict,
-            attribution_evidence=_evidence_text(credit),
+            attribution_evidence=evidence,
             published_at=doc.published_at or "",
             first_seen=started,  # the store keeps the earlier first_seen of a known copy
             captured_at=page.fetched_at,
             http_status=page.status,
-            sha256=capture.sha256,
+            sha256=head.capture.sha256,
             page_share=m.page_share,
             exclusive_published_at=ex.published_at or "",
             published_order=published_order(ex.published_at, doc.published_at, page.first_seen),
@@ -417,7 +535,7 @@ class Scanner:
             warc_file=page.warc_file or "",
             warc_offset=page.warc_offset,
             spans=m.spans,
-            page_text=doc.text,
+            page_text=text,
             exclusive_text=ex.text,
         )
 

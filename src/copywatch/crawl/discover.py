@@ -267,21 +267,46 @@ def _newest_first(entries: list[tuple[str, str | None]]) -> list[tuple[str, str 
     return [e for _, e in dated] + undated
 
 
-def extract_links(body: bytes, content_type: str, base_url: str) -> list[str]:
-    """The href of every <a>/<area> of an HTML page, made absolute (honouring <base href>)."""
+def _parse_html(body: bytes, content_type: str, base_url: str) -> tuple[lxml.html.HtmlElement | None, str]:
+    """The parsed page and the base its relative links resolve against (honouring <base href>)."""
     text, _ = decode_html(body, content_type)
     if not text.strip():
-        return []
+        return None, base_url
     try:
         doc = lxml.html.document_fromstring(text)
     except (lxml.etree.ParserError, ValueError):
-        return []
-    base = base_url
+        return None, base_url
     for b in doc.iter("base"):
         if b.get("href"):
-            base = urljoin(base_url, b.get("href", ""))
-            break
+            return doc, urljoin(base_url, b.get("href", ""))
+    return doc, base_url
+
+
+def extract_links(body: bytes, content_type: str, base_url: str) -> list[str]:
+    """The href of every <a>/<area> of an HTML page, made absolute (honouring <base href>)."""
+    doc, base = _parse_html(body, content_type, base_url)
+    if doc is None:
+        return []
     return [urljoin(base, a.get("href", "")) for a in doc.iter("a", "area") if a.get("href")]
+
+
+_REL_NEXT = re.compile(rb"""rel\s*=\s*["']?[^"'>]*\bnext\b""", re.IGNORECASE)
+
+
+def next_page(body: bytes, content_type: str, base_url: str) -> str | None:
+    """The page that continues this one (``rel="next"`` on a <link> or <a>), made absolute.
+
+    A long article split over several pages links its pages this way; so do listings.
+    """
+    if not _REL_NEXT.search(body):  # most pages have none: skip the parse
+        return None
+    doc, base = _parse_html(body, content_type, base_url)
+    if doc is None:
+        return None
+    for el in doc.iter("link", "a"):
+        if "next" in (el.get("rel") or "").lower().split() and el.get("href"):
+            return urljoin(base, el.get("href", ""))
+    return None
 
 
 # --- crawl_site -----------------------------------------------------------------------------------
@@ -356,6 +381,11 @@ def _crawl(
         pages.append((norm, depth, lastmod, source))
 
     def follow_links(cap: Capture, depth: int | None) -> None:
+        # The next page of a paginated article is followed wherever the page came from (a
+        # sitemap lists only the first page), at the same depth: it is the same article.
+        following = next_page(cap.body, cap.content_type, cap.final_url)
+        if following:
+            add_page(following, depth, None, "links")
         if depth is None:
             return
         if depth >= cfg.max_depth:
@@ -479,6 +509,7 @@ def _crawl(
             cap = _from_known(url, k)
             reached.add(normalize_url(cap.final_url) or cap.final_url)
             yield cap
+            follow_links(cap, depth)
             continue
         cap = fetcher.fetch(url, kind="html", known=k)
         sc.fetched += 1
