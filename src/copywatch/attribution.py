@@ -38,6 +38,7 @@ from lxml import etree
 
 from .config import OutletConfig
 from .models import Credit, CreditEvidence, CreditKind, Document, Exclusive
+from .text.lxml_guard import serialized
 
 __all__ = ["attribute", "published_order", "claimed_published_time", "normalize_ar"]
 
@@ -680,6 +681,7 @@ class _Collector:
             self.decoys.append(ev)
 
 
+@serialized
 def attribute(
     doc: Document,
     exclusive: Exclusive,
@@ -1010,6 +1012,7 @@ def _furniture_for_dates(el: etree._Element) -> bool:
     return False
 
 
+@serialized
 def claimed_published_time(html: str) -> str | None:
     """The publication time the page claims, as UTC "YYYY-MM-DDTHH:MM:SSZ", or None.
 

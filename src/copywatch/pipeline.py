@@ -41,6 +41,7 @@ from .report.html import write_report
 from .store import ScanResults, Store, StoredPage
 from .text.charset import decode_html
 from .text.extract import canonical_url, extract
+from .text.lxml_guard import LXML
 from .text.normalize import normalize_text
 
 log = logging.getLogger("copywatch")
@@ -118,7 +119,8 @@ class ShortLinkResolver:
                 return self._cache[url]
         if not self.robots.allowed(url):
             return None
-        capture = self.fetcher.fetch(url, kind="html")
+        with LXML.released():  # called in the middle of the credit check: let others parse meanwhile
+            capture = self.fetcher.fetch(url, kind="html")
         target = next(
             (u for u in (*capture.redirects, capture.final_url) if _host(u) not in self.hosts), None
         )

@@ -37,6 +37,7 @@ import lxml.html
 from ..config import CrawlConfig, SiteConfig
 from ..models import Capture, SiteResult
 from ..text.charset import decode_html
+from ..text.lxml_guard import serialized
 from .fetch import Fetcher, KnownPage, bounded_gunzip, host_key, utc_now
 from .robots import RobotsCache
 
@@ -181,6 +182,7 @@ def _child_text(el: lxml.etree._Element, *names: str) -> str | None:
     return None
 
 
+@serialized
 def parse_index(
     body: bytes, content_type: str = "", cap: int = 50_000_000
 ) -> tuple[DocKind, list[tuple[str, str | None]]]:
@@ -282,6 +284,7 @@ def _parse_html(body: bytes, content_type: str, base_url: str) -> tuple[lxml.htm
     return doc, base_url
 
 
+@serialized
 def extract_links(body: bytes, content_type: str, base_url: str) -> list[str]:
     """The href of every <a>/<area> of an HTML page, made absolute (honouring <base href>)."""
     doc, base = _parse_html(body, content_type, base_url)
@@ -293,6 +296,7 @@ def extract_links(body: bytes, content_type: str, base_url: str) -> list[str]:
 _REL_NEXT = re.compile(rb"""rel\s*=\s*["']?[^"'>]*\bnext\b""", re.IGNORECASE)
 
 
+@serialized
 def next_page(body: bytes, content_type: str, base_url: str) -> str | None:
     """The page that continues this one (``rel="next"`` on a <link> or <a>), made absolute.
 

@@ -16,10 +16,12 @@ from lxml import html as lxml_html
 
 from ..models import Capture, Document
 from .charset import decode_html
+from .lxml_guard import serialized
 
 _TITLE_RE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 
 
+@serialized
 def canonical_url(html: str) -> str | None:
     try:
         tree = lxml_html.fromstring(html.encode("utf-8")) if html.strip() else None
@@ -36,6 +38,7 @@ def canonical_url(html: str) -> str | None:
     return None
 
 
+@serialized
 def extract_html(html: str, url: str, encoding: str = "utf-8") -> Document:
     """Main text, title, canonical URL and claimed date of an HTML page."""
     result = trafilatura.bare_extraction(
