@@ -22,7 +22,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tests.test_incremental
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]  # for tests.test_incremental and its hostile_server
 
 from tests.test_incremental import LiveDemo, config_data, drop_last_paragraphs  # noqa: E402
 
