@@ -278,3 +278,14 @@ def test_a_failing_seed_beside_working_ones_is_a_warning_not_a_site_error() -> N
         caps, sc = run(srv, [srv.url("/"), srv.url("/missing-sitemap.xml")])
     assert len(caps) == 2 and sc.error == ""
     assert any("missing-sitemap.xml" in w for w in sc.warnings)
+
+
+def test_exclusives_are_read_up_to_the_limit_and_the_stop_is_said(site: HostileServer) -> None:
+    fetcher = Fetcher(local_config())
+    problems: list[str] = []
+    try:
+        found = discover_exclusives([site.url("/sitemap_index.xml")], fetcher, None, problems, limit=1)
+    finally:
+        fetcher.close()
+    assert len(found) == 1
+    assert any("stopped at 1 articles" in p for p in problems)

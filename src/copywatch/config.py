@@ -27,7 +27,8 @@ class OutletConfig:
     domains: tuple[str, ...] = ()
     exclusives: tuple[str, ...] = ()
     exclusive_markers: tuple[str, ...] = ()
-    notice: str = ""  # the exclusivity notice; learned from the exclusives when empty
+    notice: str = ""  # the exclusivity notice; recognised by its shape when empty
+    max_exclusives: int = 5000  # newest articles read from each sitemap or feed of exclusives
 
 
 @dataclass(frozen=True)

@@ -348,7 +348,14 @@ class Scanner:
         def known(url: str) -> KnownPage | None:
             return _known(store.page(url))
 
-        for entry, capture in discover_exclusives(config.outlet.exclusives, fetcher, robots, problems, known):
+        sources = config.outlet.exclusives
+        listed = discover_exclusives(
+            sources, fetcher, robots, problems, known, limit=config.outlet.max_exclusives
+        )
+        for problem in problems:
+            if "stopped at" in problem:
+                log.warning("%s: raise [outlet] max_exclusives to watch older exclusives", problem)
+        for entry, capture in listed:
             if capture.outcome != "not_modified" and capture.status != 200:
                 log.warning("exclusive %s not fetched: %s", entry.url, capture.detail or capture.outcome)
                 continue

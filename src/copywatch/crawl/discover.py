@@ -565,13 +565,14 @@ def discover_exclusives(
     robots: RobotsCache | None,
     problems: list[str] | None = None,
     known: Callable[[str], KnownPage | None] | None = None,
+    limit: int | None = None,
 ) -> list[tuple[DiscoveredPage, Capture]]:
     """The outlet's article pages: each source is a sitemap, a feed, an article URL, or local HTML.
 
     A page URL stands for itself (its links are not followed). Sitemaps and feeds are read
-    newest first, up to max_pages_per_site articles per source. A source that yields nothing
-    adds a line to ``problems`` (when given); raising ExclusivesError when the list is empty is
-    the caller's decision. With ``known`` (what the store remembers), an article whose sitemap
+    newest first, up to ``limit`` articles per source (default: max_pages_per_site). A source that
+    yields nothing adds a line to ``problems`` (when given); raising ExclusivesError when the list
+    is empty is the caller's decision. With ``known`` (what the store remembers), an article whose sitemap
     lastmod is not newer is taken from the store without a request, and the others get a
     conditional request: an hourly scan does not download the outlet's archive every hour.
     """
@@ -612,7 +613,8 @@ def discover_exclusives(
             continue
         pages = _index_pages(kind, entries, cap.final_url, fetcher, robots, cfg)
         for page in pages:
-            if len(out) - before >= cfg.max_pages_per_site:
+            if len(out) - before >= (limit or cfg.max_pages_per_site):
+                note(f"exclusives source {norm}: stopped at {limit or cfg.max_pages_per_site} articles")
                 break
             if page.url in seen or (robots is not None and not robots.allowed(page.url)):
                 continue
