@@ -13,6 +13,7 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
+from tests.fixtures.findings import make_finding
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
@@ -52,26 +53,12 @@ def write_warc(path: Path, pages: dict[str, bytes], *, with_requests: bool = Tru
 
 
 def finding(url: str, body: bytes, offset: int, site: str = "copycat.ma", **kw: object) -> Finding:
-    return Finding(
-        site=site,
-        page_url=url,
-        page_title="عنوان",
-        exclusive_url="https://kawalis.ma/x/1",
-        exclusive_title="حصري",
-        coverage=0.9,
-        similarity=0.95,
-        match_type="verbatim",
-        attribution="none",
-        attribution_evidence="",
-        published_at="",
-        first_seen="2026-11-29T12:00:00Z",
-        captured_at="2026-11-29T12:00:00Z",
-        http_status=200,
-        sha256=hashlib.sha256(body).hexdigest(),
-        warc_file="crawl-1.warc.gz",
-        warc_offset=offset,
-        **kw,  # type: ignore[arg-type]
-    )
+    return make_finding(**{
+        "site": site, "page_url": url, "page_title": "عنوان", "exclusive_title": "حصري", "coverage": 0.9,
+        "similarity": 0.95, "first_seen": "2026-11-29T12:00:00Z", "captured_at": "2026-11-29T12:00:00Z",
+        "sha256": hashlib.sha256(body).hexdigest(), "warc_file": "crawl-1.warc.gz", "warc_offset": offset,
+        **kw,
+    })  # fmt: skip
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
+from tests.fixtures.findings import make_finding
 
 from copywatch.models import Finding
 from copywatch.report.evidence_csv import CSV_COLUMNS, FORMULA_TRIGGERS, safe_cell, write_csv
@@ -19,27 +20,11 @@ HEAD = (
 
 
 def finding(**kw: object) -> Finding:
-    base: dict[str, object] = dict(
-        site="copycat.ma",
-        page_url="https://copycat.ma/a/1",
-        page_title="عنوان منقول",
-        exclusive_url="https://kawalis.ma/x/1",
-        exclusive_title="حصري: عنوان",
-        coverage=0.8125,
-        similarity=0.93333,
-        match_type="verbatim",
-        attribution="none",
-        attribution_evidence="",
-        published_at="2026-11-29T11:00:00Z",
-        first_seen="2026-11-29T12:00:00Z",
-        captured_at="2026-11-29T12:00:01Z",
-        http_status=200,
-        sha256="ab" * 32,
-        warc_file="a.warc.gz",
-        warc_offset=0,
-    )
-    base.update(kw)
-    return Finding(**base)  # type: ignore[arg-type]
+    return make_finding(**{
+        "coverage": 0.8125, "similarity": 0.93333, "published_at": "2026-11-29T11:00:00Z",
+        "first_seen": "2026-11-29T12:00:00Z", "captured_at": "2026-11-29T12:00:01Z",
+        "warc_file": "a.warc.gz", "warc_offset": 0, **kw,
+    })  # fmt: skip
 
 
 def read_rows(path: Path) -> list[list[str]]:

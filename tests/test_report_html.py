@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from tests.fixtures.findings import make_finding
 
 from copywatch.models import Finding, RunInfo, SiteResult, Span
 from copywatch.report.html import (
@@ -57,29 +58,10 @@ def parse(html: str) -> Tree:
 
 
 def finding(**kw: object) -> Finding:
-    base: dict[str, object] = dict(
-        site="copycat.ma",
-        page_url="https://copycat.ma/a/1",
-        page_title="عنوان منقول",
-        exclusive_url="https://kawalis.ma/x/1",
-        exclusive_title="حصري: عنوان",
-        coverage=0.8,
-        similarity=0.9,
-        match_type="verbatim",
-        attribution="none",
-        attribution_evidence="",
-        published_at="2026-11-29T07:00:00Z",
-        first_seen="2026-11-29T07:00:00Z",
-        captured_at="2026-11-29T07:00:00Z",
-        http_status=200,
-        sha256="ab" * 32,
-        exclusive_published_at="2026-11-28T07:00:00Z",
-        published_order="after",
-        warc_file="a.warc.gz",
-        warc_offset=123,
-    )
-    base.update(kw)
-    return Finding(**base)  # type: ignore[arg-type]
+    return make_finding(**{
+        "published_at": "2026-11-29T07:00:00Z", "exclusive_published_at": "2026-11-28T07:00:00Z",
+        "published_order": "after", "warc_file": "a.warc.gz", "warc_offset": 123, **kw,
+    })  # fmt: skip
 
 
 def test_environment_autoescapes() -> None:

@@ -6,33 +6,19 @@ import sqlite3
 from dataclasses import replace
 
 import pytest
+from tests.fixtures.findings import make_finding
 
 from copywatch.models import Exclusive, Finding, RunInfo, SiteResult, Span
 from copywatch.store import SCHEMA_VERSION, ScanResults, Store
 
 
 def finding(**kw) -> Finding:
-    base = dict(
-        site="s",
-        page_url="http://s/a",
-        page_title="t",
-        exclusive_url="https://o/x",
-        exclusive_title="x",
-        coverage=0.9,
-        similarity=0.8,
-        match_type="verbatim",
-        attribution="none",
-        attribution_evidence="",
-        published_at="",
-        first_seen="2026-01-01T00:00:00Z",
-        captured_at="2026-01-01T00:00:00Z",
-        http_status=200,
-        sha256="ab" * 32,
-        spans=(Span(0, 5, 10, 15),),
-        page_text="0123456789abcde",
-    )
-    base.update(kw)
-    return Finding(**base)
+    return make_finding(**{
+        "site": "s", "page_url": "http://s/a", "page_title": "t", "exclusive_url": "https://o/x",
+        "exclusive_title": "x", "coverage": 0.9, "similarity": 0.8,
+        "first_seen": "2026-01-01T00:00:00Z", "captured_at": "2026-01-01T00:00:00Z",
+        "spans": (Span(0, 5, 10, 15),), "page_text": "0123456789abcde", **kw,
+    })  # fmt: skip
 
 
 def results(run_id: str, started: str, findings=()) -> ScanResults:
