@@ -345,8 +345,11 @@ class Scanner:
         markers = [normalize_text(m) for m in config.outlet.exclusive_markers if m.strip()]
         problems: list[str] = []  # why sources gave nothing: said when no exclusive is left at all
 
+        remembered: dict[str, StoredPage | None] = {}  # read once: for the crawler, then for _page
+
         def known(url: str) -> KnownPage | None:
-            return _known(store.page(url))
+            remembered[url] = store.page(url)
+            return _known(remembered[url])
 
         sources = config.outlet.exclusives
         listed = discover_exclusives(
@@ -359,7 +362,8 @@ class Scanner:
             if capture.outcome != "not_modified" and capture.status != 200:
                 log.warning("exclusive %s not fetched: %s", entry.url, capture.detail or capture.outcome)
                 continue
-            page, doc = self._page(outlet, capture, store.page(capture.url), started, entry.lastmod)
+            previous = remembered.pop(capture.url) if capture.url in remembered else store.page(capture.url)
+            page, doc = self._page(outlet, capture, previous, started, entry.lastmod)
             if not capture.url.startswith("file:"):
                 pages.append(page)
             if len(doc.text.split()) < 30:
@@ -399,9 +403,12 @@ class Scanner:
         findings: list[Finding] = []
         seen: list[_Seen] = []
 
+        remembered: dict[str, StoredPage | None] = {}  # read once: for the crawler, then for _page
+
         def known(url: str) -> KnownPage | None:
             with self._store_lock:
-                return _known(store.page(url))
+                remembered[url] = store.page(url)
+            return _known(remembered[url])
 
         t0 = time.monotonic()
         try:
@@ -410,8 +417,11 @@ class Scanner:
                 self.progress(site.name, 1)
                 if _host(capture.final_url) in outlet_hosts:
                     continue
-                with self._store_lock:
-                    stored = store.page(capture.url)
+                if capture.url in remembered:
+                    stored = remembered.pop(capture.url)
+                else:  # a seed page: the crawler did not ask about it
+                    with self._store_lock:
+                        stored = store.page(capture.url)
                 page, doc = self._page(site, capture, stored, started, crawl.lastmod.get(capture.url))
                 pages.append(page)
                 following = next_page(capture.body, page.content_type, capture.final_url)
