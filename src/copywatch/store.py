@@ -22,7 +22,6 @@ from pathlib import Path
 from .errors import StoreError
 from .models import Exclusive, Finding, RunInfo, SiteResult, Span
 
-SCHEMA_VERSION = 2
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -126,6 +125,10 @@ _MIGRATIONS: dict[int, str] = {
     );
     """,
 }
+# Each feature that adds tables owns one migration number (3: formula index, 4: search discovery,
+# 5: cases, 6: archive scans, 7: evidence/screenshots); a number may be missing while its feature
+# is not there, and the loop below skips it.
+SCHEMA_VERSION = max(_MIGRATIONS)
 
 
 @dataclass(frozen=True)
@@ -210,7 +213,7 @@ class Store:
             raise StoreError(
                 f"{self.path}: store schema v{current} is newer than this copywatch (v{SCHEMA_VERSION})"
             )
-        for v in range(current + 1, SCHEMA_VERSION + 1):
+        for v in sorted(k for k in _MIGRATIONS if k > current):
             with self.transaction():
                 for stmt in _MIGRATIONS[v].split(";"):
                     if stmt.strip():
