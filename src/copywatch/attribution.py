@@ -215,6 +215,8 @@ SIGNAL_KIND = {
     "name": "name",
     "image_credit": "name",
     "byline": "name",
+    "dateline": "name",
+    "credit_line": "name",
 }
 _PRECEDENCE = ("link", "canonical", "name")
 _MAX_RESOLVE = 8  # short links resolved per page, at most (each may cost a fetch)
@@ -576,19 +578,39 @@ class _Hit:
     end: int  # token index after the name
     char_start: int
     char_end: int
+    short: bool = False  # a short name (an acronym such as واس, MAP, و.م.ع): credit positions only
+
+
+def is_short_name(name: str) -> bool:
+    """Three letters or fewer (واس, MAP, SPA), or spelled in single letters (و.م.ع, أ ف ب).
+
+    Such a name is matched as a whole word only, and counts only in a credit position (a dateline,
+    a credit line at the top or end of the article, a byline): elsewhere the same letters are too
+    often another word, or the agency named inside the copied news itself.
+    """
+    toks = _tokens(name)
+    return bool(toks) and (len("".join(toks)) <= 3 or (len(toks) > 1 and all(len(t) == 1 for t in toks)))
 
 
 class _Names:
-    """The outlet's names as compact keys ("كواليساليوم", "kawalisalyaoum"): spacing, hyphens, quotes
-    and spelling variants are folded away, and an attached one-letter prefix (و ف ب ل ك) allowed."""
+    """The outlet's names. Long names as compact keys ("كواليساليوم", "kawalisalyaoum"): spacing,
+    hyphens, quotes and spelling variants are folded away, and an attached one-letter prefix
+    (و ف ب ل ك) allowed. Short names (``is_short_name``) as exact token sequences: whole words only,
+    so «بواسطة» never matches «واس»."""
 
     def __init__(self, outlet: OutletConfig) -> None:
-        keys = set()
+        keys: set[str] = set()
+        short: set[tuple[str, ...]] = set()
         for name in (outlet.name, *outlet.aliases, *outlet.domains):
             toks = _tokens(name)
-            if toks and len("".join(toks)) >= 4:
+            if not toks:
+                continue  # config validation refuses such a name; nothing to look for
+            if is_short_name(name):
+                short.add(tuple(toks))
+            else:
                 keys.add("".join(toks))
         self.keys = keys
+        self.short = short
         self.max_len = (
             max((len(_tokens(n)) for n in (outlet.name, *outlet.aliases, *outlet.domains)), default=1) + 1
         )
@@ -601,6 +623,7 @@ class _Names:
         i = 0
         while i < len(toks):
             found = 0
+            is_short = False
             for length in range(min(self.max_len, len(toks) - i), 0, -1):
                 joined = "".join(toks[i : i + length])
                 if joined in self.keys or (
@@ -608,12 +631,21 @@ class _Names:
                 ):
                     found = length
                     break
+                if tuple(toks[i : i + length]) in self.short:
+                    found, is_short = length, True
+                    break
             if found:
-                hits.append(_Hit(i, i + found, ms[i].start(), ms[i + found - 1].end()))
+                hits.append(_Hit(i, i + found, ms[i].start(), ms[i + found - 1].end(), is_short))
                 i += found
             else:
                 i += 1
         return ms, hits
+
+    def any_long(self, text: str) -> bool:
+        return any(not h.short for h in self.find(text)[1])
+
+    def any(self, text: str) -> bool:
+        return bool(self.find(text)[1])
 
 
 def _has_phrase_before(toks: list[str], hit: _Hit) -> bool:
@@ -673,6 +705,12 @@ class _Collector:
     def credit(self, signal: str, text: str, where: str) -> None:
         ev = self._ev(signal, text, where)
         if ev not in self.evidence:
+            self.evidence.append(ev)
+
+    def credit_new(self, signal: str, text: str, where: str) -> None:
+        """A credit unless the same text already is one (a line read by two rules counts once)."""
+        ev = self._ev(signal, text, where)
+        if all(e.text not in ev.text and ev.text not in e.text for e in self.evidence):
             self.evidence.append(ev)
 
     def decoy(self, signal: str, text: str, where: str) -> None:
@@ -811,7 +849,8 @@ def _name_signals(
                     notice_kept = True
                     out.decoy("notice", sentence, where)
                 continue
-            ms, hits = names.find(sentence)
+            ms, all_hits = names.find(sentence)
+            hits = [h for h in all_hits if not h.short]  # short names: credit positions only (below)
             toks = [m.group() for m in ms]
             if _starts_with(toks, _FURNITURE_HEADINGS):  # an inline "اقرأ أيضا" / "Lire aussi" line
                 if hits:
@@ -842,14 +881,154 @@ def _name_signals(
 
     for el in page.root.iter("img"):
         label = f"{el.get('alt') or ''} {el.get('title') or ''}".strip()
-        if label and names.find(label)[1]:
+        if label and names.any_long(label):
             if page.in_region(el) and not page.furniture(el) and not _in_link_list(el):
                 out.credit("image_credit", label, page.where(el))
             else:
                 out.decoy("furniture_name", label, page.where(el))
 
     _byline_signals(page, names, out)
+    _position_signals(page, names, out)
     return notice_kept
+
+
+# Datelines and credit lines: where papers put the source of a wire or a republished story.
+_SEPARATORS = "-–—:ـ|/،,"
+_DATE_WORDS = frozenset(
+    _tokens(
+        """محرم صفر ربيع الاول الثاني الاخر الآخر جمادى جمادي رجب شعبان رمضان شوال ذو ذي القعدة الحجة
+        هـ ه م الموافق الموافقة السبت الأحد الاثنين الإثنين الثلاثاء الأربعاء الخميس الجمعة يوم
+        يناير فبراير مارس أبريل ابريل مايو ماي يونيو يونيه يوليو يوليوز أغسطس غشت سبتمبر شتنبر أكتوبر
+        نوفمبر نونبر ديسمبر دجنبر كانون شباط آذار نيسان أيار حزيران تموز آب أيلول تشرين الأول
+        janvier février mars avril mai juin juillet août septembre octobre novembre décembre
+        lundi mardi mercredi jeudi vendredi samedi dimanche le"""
+    )
+)
+_CREDIT_WORDS = (
+    frozenset(t for p in _CREDIT_PHRASES for t in p)
+    | _FILLERS
+    | frozenset(_tokens("خاص ل لـ وكالة وكالات بقلم كتب تحرير إعداد متابعة par avec agences"))
+)
+_MAX_LINE_TOKENS = 14  # a credit line is short: a dateline, a byline, "(واس)"
+_MAX_LINE_OTHERS = 4  # words on it besides the name, dates and credit words (a city, a reporter)
+
+
+def _dateish(tok: str) -> bool:
+    return tok.isdigit() or tok in _DATE_WORDS
+
+
+def _credit_line(line: str, names: _Names) -> bool:
+    """A short line naming the outlet with little else: «الرياض - واس», «(و.م.ع)», «Rabat (MAP)»,
+    «واس - جدة», «كواليس اليوم», «المصدر: واس»."""
+    ms, hits = names.find(line)
+    toks = [m.group() for m in ms]
+    if not hits or len(toks) > _MAX_LINE_TOKENS:
+        return False
+    inside = {k for h in hits for k in range(h.start, h.end)}
+    others = [t for k, t in enumerate(toks) if k not in inside and not _dateish(t) and t not in _CREDIT_WORDS]
+    return len(others) <= _MAX_LINE_OTHERS
+
+
+def _dateline(text: str, names: _Names) -> bool:
+    """The opening of a first paragraph: «الرياض - واس:», «واس - جدة:», «جدة : واس», «الرباط (و.م.ع) -»,
+    «الرياض 28 رمضان 1436 هـ الموافق 14 يوليو 2015 م واس», «Rabat - MAP -». The name comes within the
+    first words, after at most a city (and a date), set off by a separator or parentheses."""
+    head = text.strip()[:160]
+    norm = normalize_ar(head)
+    ms, hits = names.find(head)
+    toks = [m.group() for m in ms]
+    for h in hits:
+        before = toks[: h.start]
+        words_before = [t for t in before if not _dateish(t) and t not in _CREDIT_WORDS]
+        if len(words_before) > 3 or len(before) > 14:
+            continue
+        after = norm[h.char_end :].lstrip(" \"'")
+        prior = norm[: h.char_start].rstrip(" \"'")
+        set_off = (after[:1] in _SEPARATORS or after[:1] in _PAREN_CLOSE) or (
+            prior[-1:] in _SEPARATORS or prior[-1:] in _PAREN_OPEN
+        )
+        dated = sum(1 for t in before if _dateish(t)) >= 2  # «... 2015 م واس أكد»: SPA's own form
+        if set_off or dated or not after:
+            return True
+    return False
+
+
+def _position_signals(page: _Page, names: _Names, out: _Collector) -> None:
+    """Datelines and credit lines in the places papers put them: the short line just above or below
+    the title, the first and last lines of the article body (and the lines just outside it), and the
+    opening of the first paragraph. Any name counts here, short ones included, even when the copied
+    text carried it too: a dateline is the credit line of a wire story."""
+    region_blocks: list[tuple[etree._Element, str]] = []
+    for r in page.region:
+        region_blocks += list(_blocks(r))
+    region_blocks.sort(key=lambda b: page.order.get(b[0], 0))
+    body_blocks = [b for b in region_blocks if page.body in _ancestors(b[0])]
+    candidates = _title_neighbours(page)  # element, line, form: the most specific forms first
+    before, after = _loose_text(page.body)
+    if before.strip():
+        candidates.append((page.body, before.strip().split("\n")[-1], "start_of_article"))
+    if after.strip():
+        candidates.append((page.body, after.strip().split("\n")[0], "end_of_article"))
+    if body_blocks:
+        first_el, first_text = body_blocks[0]
+        last_el, last_text = body_blocks[-1]
+        lines = [ln for ln in first_text.split("\n") if ln.strip()]
+        if lines:
+            candidates.append((first_el, lines[0], "start_of_article"))
+        lines = [ln for ln in last_text.split("\n") if ln.strip()]
+        if lines:
+            candidates.append((last_el, lines[-1], "end_of_article"))
+    for el, text in region_blocks:
+        if page.body not in _ancestors(el):  # a sibling just outside the text container
+            form = (
+                "start_of_article"
+                if page.order.get(el, 0) < page.order.get(page.body, 0)
+                else "end_of_article"
+            )
+            candidates += [(el, ln, form) for ln in text.split("\n") if ln.strip()]
+    for el, line, form in candidates:
+        if page.furniture(el) or _in_link_list(el) or any(_is_byline_el(a) for a in _ancestors(el)[:4]):
+            continue  # bylines are read by _byline_signals
+        if _starts_with(_tokens(line), _FURNITURE_HEADINGS):  # «اقرأ أيضا في كواليس اليوم: ...»
+            continue
+        if _credit_line(line, names):
+            out.credit_new("credit_line", line, form)
+    # the opening of the first paragraph: «CITY - NAME:», «NAME - CITY», «CITY (NAME)»
+    for el, text in body_blocks[:2]:
+        if len(_tokens(text)) < 4 or page.furniture(el):
+            continue
+        if _dateline(text, names):
+            out.credit_new("dateline", text.split("\n")[0][:120], "first_paragraph")
+        break
+
+
+def _title_neighbours(page: _Page) -> list[tuple[etree._Element, str, str]]:
+    """The short lines just above and just below the article's title (its <h1>, else the first
+    heading before the body), in document order: bylines and datelines without class names."""
+    order = page.order
+    body_at = order.get(page.body, 0)
+    heads = [h for h in page.root.iter("h1", "h2") if not page.furniture(h)]
+    before_body = [h for h in heads if order.get(h, 0) <= body_at or page.body in _ancestors(h)]
+    title = next((h for h in before_body if h.tag == "h1"), None)
+    if title is None and before_body:
+        title = before_body[-1]
+    if title is None:
+        return []
+    blocks = [(el, t) for el, t in _blocks(page.root) if not any(a.tag == "head" for a in _ancestors(el))]
+    at = next((i for i, (el, _) in enumerate(blocks) if el is title), None)
+    if at is None:
+        return []
+    out: list[tuple[etree._Element, str, str]] = []
+    if at > 0:
+        el, text = blocks[at - 1]
+        lines = [ln for ln in text.split("\n") if ln.strip()]
+        if lines and order.get(el, 0) >= order.get(title, 0) - 40:
+            out.append((el, lines[-1], "above_title"))
+    for el, text in blocks[at + 1 : at + 3]:
+        lines = [ln for ln in text.split("\n") if ln.strip()]
+        if lines:
+            out.append((el, lines[0], "below_title"))
+    return out
 
 
 def _byline_signals(page: _Page, names: _Names, out: _Collector) -> None:
