@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import tomllib
 from dataclasses import asdict, dataclass, field, fields, replace
@@ -113,6 +114,40 @@ class RetentionConfig:
 
 
 @dataclass(frozen=True)
+class WebConfig:
+    host: str = "127.0.0.1"  # `copywatch serve` listens here (put a reverse proxy in front)
+    port: int = 8765
+    session_secret_env: str = "COPYWATCH_SESSION_SECRET"  # NAME of the variable holding the secret
+    session_hours: float = 12.0  # a login lasts this long
+    secure_cookies: bool = False  # true behind HTTPS: the session cookie is sent over HTTPS only
+
+
+@dataclass(frozen=True)
+class CasesConfig:
+    escalate_after_days: int = 14  # notified this long ago and still online: due for escalation
+    templates_dir: str = ""  # the newsroom's own notice templates (override the bundled ones)
+    sender: str = ""  # who signs the notices (name, role, contact address)
+    bundles_dir: str = "exports"  # evidence bundles made for notices go here
+    rdap_bootstrap_url: str = "https://data.iana.org/rdap/"  # IANA's dns.json, ipv4.json, ipv6.json
+    rdap_base_url: str = ""  # when set, every RDAP query goes to this one server (tests, a mirror)
+    rdap_cache_days: int = 7
+    rdap_timeout_seconds: float = 15.0
+
+
+@dataclass(frozen=True)
+class DiscoveryConfig:
+    """[discovery]: find copies on sites nobody watches, through a search engine."""
+
+    provider: str = ""  # "searxng", "brave" or "google_cse"; "" = no search discovery
+    endpoint: str = ""  # SearXNG base URL (required for it); overrides the others' default endpoint
+    api_key_env: str = ""  # the NAME of the environment variable holding the key (brave, google_cse)
+    cx: str = ""  # google_cse: the Programmable Search Engine ID
+    queries_per_exclusive: int = 3  # phrases queried per exclusive per round
+    max_queries_per_scan: int = 200  # queries sent per scan, at most
+    requery_days: tuple[int, ...] = (0, 1, 7)  # rounds: days after an exclusive is first seen
+
+
+@dataclass(frozen=True)
 class Config:
     outlet: OutletConfig
     sites: tuple[SiteConfig, ...] = ()
@@ -124,6 +159,9 @@ class Config:
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
     alerts: AlertsConfig = field(default_factory=AlertsConfig)
     retention: RetentionConfig = field(default_factory=RetentionConfig)
+    web: WebConfig = field(default_factory=WebConfig)
+    cases: CasesConfig = field(default_factory=CasesConfig)
+    discovery: DiscoveryConfig = field(default_factory=DiscoveryConfig)
     source: str = ""  # the file it was read from
 
     @property
@@ -137,7 +175,7 @@ class Config:
     def digest(self) -> str:
         """A stable hash of the settings, stored with each run so findings can be reproduced."""
         d = asdict(self)
-        for where in ("source", "store", "report", "alerts"):  # where things go, not how they are found
+        for where in ("source", "store", "report", "alerts", "web", "cases"):  # where things go, not how they are found
             d.pop(where, None)
         blob = json.dumps(d, sort_keys=True, ensure_ascii=False).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
@@ -153,12 +191,16 @@ _TABLES = {
     "schedule": ScheduleConfig,
     "alerts": AlertsConfig,
     "retention": RetentionConfig,
+    "discovery": DiscoveryConfig,
+    "web": WebConfig,
+    "cases": CasesConfig,
 }
 
 
 def _type_name(t: Any) -> str:
+    lists = "a list of strings" if "tuple[str" in str(t) else "a list of integers"
     return {"str": "a string", "int": "an integer", "float": "a number", "bool": "true or false"}.get(
-        str(t), "a list of strings" if "tuple" in str(t) else str(t)
+        str(t), lists if "tuple" in str(t) else str(t)
     )
 
 
@@ -175,6 +217,9 @@ def _coerce(where: str, key: str, value: Any, typ: str) -> Any:
         value = float(value) if ok else value
     elif typ.startswith("tuple[str"):
         ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+        value = tuple(value) if ok else value
+    elif typ.startswith("tuple[int"):
+        ok = isinstance(value, list) and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
         value = tuple(value) if ok else value
     else:  # pragma: no cover - a new field type nobody taught this function
         raise AssertionError(typ)
@@ -226,6 +271,15 @@ def parse_config(data: dict[str, Any], source: str = "<config>", base_dir: Path 
     outlet = _table(f"{source}: [outlet]", OutletConfig, data["outlet"], required=("name",))
     if not outlet.name.strip():
         raise ConfigError(f"{source}: [outlet] key 'name' must not be empty")
+    for key, values in (("aliases", outlet.aliases), ("domains", outlet.domains)):
+        for value in values:
+            # Every name is used (short ones as whole words in credit positions, see attribution.py);
+            # one with no letter or digit could never match anything.
+            if not any(c.isalnum() for c in value):
+                raise ConfigError(
+                    f"{source}: [outlet] key '{key}': {value!r} has no letter or digit, "
+                    "so it can never be matched"
+                )
     if not outlet.exclusives:
         raise ConfigError(f"{source}: [outlet] key 'exclusives' must list at least one sitemap, feed or page")
     sites_raw = data.get("sites", [])
@@ -267,14 +321,26 @@ def parse_config(data: dict[str, Any], source: str = "<config>", base_dir: Path 
         raise ConfigError(f"{source}: [alerts] with 'smtp_host' needs 'email_from' and 'email_to'")
     if al.webhook_url and not al.webhook_url.startswith(("http://", "https://")):
         raise ConfigError(f"{source}: [alerts] key 'webhook_url' must be an http(s) URL")
+    _check_discovery(source, tables["discovery"])
     store: StoreConfig = tables["store"]
     report: ReportConfig = tables["report"]
+    cases: CasesConfig = tables["cases"]
+    for key in ("rdap_bootstrap_url", "rdap_base_url"):
+        if getattr(cases, key) and not getattr(cases, key).startswith(("http://", "https://")):
+            raise ConfigError(f"{source}: [cases] key '{key}' must be an http(s) URL")
+    if not 0 < tables["web"].port < 65536:
+        raise ConfigError(f"{source}: [web] key 'port' must be between 1 and 65535")
     if base_dir is not None:
         store = StoreConfig(
             path=str(base_dir / store.path),
             warc_dir=str(base_dir / store.warc_dir) if store.warc_dir else "",
         )
         report = ReportConfig(dir=str(base_dir / report.dir), base_url=report.base_url)
+        cases = replace(
+            cases,
+            bundles_dir=str(base_dir / cases.bundles_dir),
+            templates_dir=str(base_dir / cases.templates_dir) if cases.templates_dir else "",
+        )
         # Local .html files and folders among the exclusives are relative to the file too.
         outlet = replace(
             outlet,
@@ -291,5 +357,50 @@ def parse_config(data: dict[str, Any], source: str = "<config>", base_dir: Path 
         schedule=tables["schedule"],
         alerts=tables["alerts"],
         retention=tables["retention"],
+        discovery=tables["discovery"],
+        web=tables["web"],
+        cases=cases,
         source=source,
     )
+
+
+# --- [discovery] (search discovery) ---------------------------------------------------------------
+
+DISCOVERY_PROVIDERS = ("searxng", "brave", "google_cse")
+
+
+def _check_discovery(source: str, d: DiscoveryConfig) -> None:
+    """[discovery]: a known provider with what it needs; the key's variable must be set."""
+    where = f"{source}: [discovery]"
+    if not d.provider:
+        return
+    if d.provider not in DISCOVERY_PROVIDERS:
+        hint = " (Bing's Web Search API was retired in August 2025)" if "bing" in d.provider.lower() else ""
+        known = ", ".join(DISCOVERY_PROVIDERS)
+        raise ConfigError(f"{where} key 'provider' must be one of {known}, got {d.provider!r}{hint}")
+    if d.endpoint and not d.endpoint.startswith(("http://", "https://")):
+        raise ConfigError(f"{where} key 'endpoint' must be an http(s) URL, got {d.endpoint!r}")
+    if d.provider == "searxng":
+        if not d.endpoint:
+            raise ConfigError(f"{where} provider 'searxng' needs key 'endpoint' (the instance's base URL)")
+        if d.api_key_env:
+            raise ConfigError(f"{where} key 'api_key_env' is for brave and google_cse; searxng takes no key")
+    else:
+        if not d.api_key_env:
+            raise ConfigError(f"{where} provider {d.provider!r} needs key 'api_key_env' (a variable's NAME)")
+        if not os.environ.get(d.api_key_env):
+            raise ConfigError(
+                f"{where} key 'api_key_env': the environment variable {d.api_key_env} is not set"
+                f" (it must hold the {d.provider} API key)"
+            )
+    if d.provider == "google_cse" and not d.cx:
+        raise ConfigError(f"{where} provider 'google_cse' needs key 'cx' (the search engine ID)")
+    if d.provider != "google_cse" and d.cx:
+        raise ConfigError(f"{where} key 'cx' is for google_cse only")
+    if d.queries_per_exclusive < 1:
+        raise ConfigError(f"{where} key 'queries_per_exclusive' must be at least 1")
+    days = d.requery_days
+    if not days or any(b <= a for a, b in zip(days, days[1:], strict=False)):
+        raise ConfigError(
+            f"{where} key 'requery_days' must list increasing days, e.g. [0, 1, 7]; got {list(days)}"
+        )
