@@ -161,6 +161,84 @@ def _farm(h: RequestHandler) -> None:
     send(h, 200, html(f"farm {n}", links=links))
 
 
+# --- hostile pages that attack the parsers and the connection (issue 12) -----------------------------
+
+
+def _smuggle(h: RequestHandler) -> None:
+    """A 200 whose Content-Length is shorter than what follows: a whole second response rides
+    behind it on the kept-alive connection, ready to be read as the answer to the next request."""
+    body = html("smuggle", "the real page")
+    smuggled = html("SMUGGLED", "a page nobody asked for")
+    extra = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\n\r\n%s" % (
+        len(smuggled),
+        smuggled,
+    )
+    h.send_response(200)
+    h.send_header("Content-Type", "text/html; charset=utf-8")
+    h.send_header("Content-Length", str(len(body)))
+    h.end_headers()
+    h.wfile.write(body + extra)
+
+
+def _cut(h: RequestHandler) -> None:
+    """Declares 10,000 bytes, sends 100 and keeps the connection open."""
+    h.send_response(200)
+    h.send_header("Content-Type", "text/html")
+    h.send_header("Content-Length", "10000")
+    h.end_headers()
+    h.wfile.write(b"<p>" + b"c" * 97)
+    h.wfile.flush()
+    time.sleep(3)
+    h.close_connection = True
+
+
+@lru_cache(maxsize=1)
+def rel_bomb_body(size: int = 1_000_000) -> bytes:
+    r"""``rel=rel=rel=...`` over a page: quadratic for a ``rel\s*=\s*[^>]*next`` search."""
+    head = b"<!doctype html><html><head><title>rel</title></head><body><p>"
+    return head + b"rel=" * (size // 4) + b"</p></body></html>"
+
+
+@lru_cache(maxsize=1)
+def title_bomb_body(size: int = 1_000_000) -> bytes:
+    """``<title>`` repeated, never closed: quadratic for a ``<title>(.*?)</title>`` search."""
+    return b"<!doctype html><html><head>" + b"<title>" * (size // 7)
+
+
+def deep_nest(inner: str, depth: int = 300, tag: str = "div") -> str:
+    """``inner`` wrapped in ``depth`` elements (libxml2 drops what is below 255 without huge_tree)."""
+    return f"<{tag}>" * depth + inner + f"</{tag}>" * depth
+
+
+@lru_cache(maxsize=1)
+def deep_json_body(depth: int = 200_000) -> bytes:
+    """A "JSON feed" nested 200,000 arrays deep: json.loads raises RecursionError."""
+    return b'{"version": "https://jsonfeed.org/version/1", "items": ' + b"[" * depth + b"]" * depth + b"}"
+
+
+def _deep_json(h: RequestHandler) -> None:
+    send(h, 200, deep_json_body(), "application/feed+json")
+
+
+@lru_cache(maxsize=1)
+def million_links_body(n: int = 1_000_000) -> bytes:
+    """About 5 MB: a page of a million links."""
+    return b"<!doctype html><html><body>" + b"<a href=/l>x</a>" * n + b"</body></html>"
+
+
+def _million_links(h: RequestHandler) -> None:
+    send(h, 200, million_links_body())
+
+
+def robots_bom(rules: str) -> Handler:
+    """A robots.txt starting with a UTF-8 byte order mark."""
+
+    def route(h: RequestHandler) -> None:
+        send(h, 200, b"\xef\xbb\xbf" + rules.encode(), "text/plain")
+
+    return route
+
+
 DEFAULT_ROUTES: dict[str, Handler] = {
     "/robots.txt": _not_found,
     "/page": _page,
@@ -176,6 +254,14 @@ DEFAULT_ROUTES: dict[str, Handler] = {
     "/404": _not_found,
     "/drop": _drop,
     "/farm/*": _farm,
+    "/smuggle": _smuggle,
+    "/cut": _cut,
+    "/rel-bomb": lambda h: send(h, 200, rel_bomb_body()),
+    "/title-bomb": lambda h: send(h, 200, title_bomb_body()),
+    "/deep-json": _deep_json,
+    "/million-links": _million_links,
+    "/to-javascript": _redirect("javascript:alert(document.domain)"),
+    "/to-data": _redirect("data:text/html,<script>alert(1)</script>"),
 }
 
 
@@ -220,10 +306,14 @@ class HostileServer:
     lock: threading.Lock = field(default_factory=threading.Lock)
     active: int = 0
     max_active: int = 0
+    bind: str = "127.0.0.1"  # "::1" for an IPv6 server
 
     def __post_init__(self) -> None:
         self.routes = {**DEFAULT_ROUTES, **self.routes}
-        self._httpd = _Server(("127.0.0.1", 0), RequestHandler)
+        server_class = _Server
+        if ":" in self.bind:
+            server_class = type("_Server6", (_Server,), {"address_family": socket.AF_INET6})
+        self._httpd = server_class((self.bind, 0), RequestHandler)
         self._httpd.owner = self
         if self.tls is not None:
             self._httpd.socket = self.tls.wrap_socket(self._httpd.socket, server_side=True)
@@ -238,8 +328,9 @@ class HostileServer:
         self._httpd.shutdown()
         self._httpd.server_close()
 
-    def url(self, path: str, host: str = "127.0.0.1") -> str:
+    def url(self, path: str, host: str = "") -> str:
         scheme = "https" if self.tls else "http"
+        host = host or (f"[{self.bind}]" if ":" in self.bind else self.bind)
         return f"{scheme}://{host}:{self.port}{path}"
 
     def route(self, path: str) -> Handler:

@@ -128,12 +128,24 @@ def _bounded_timeout(state: _FetchState, timeout: float | None) -> float:
 
 
 class _DeadlineStream(httpcore.NetworkStream):
-    """A socket stream whose reads and writes never outlive the current fetch's deadline."""
+    """A socket stream whose reads and writes never outlive the current fetch's deadline.
 
-    def __init__(self, inner: httpcore.NetworkStream, state: _FetchState, counter: _Counter) -> None:
+    ``spoiled`` marks a connection that must not carry another request (its last response ran past
+    its declared length, or was cut): httpcore asks ``is_readable`` of an idle connection before
+    reusing it and drops one that says yes, so the mark closes it instead of handing it out.
+    ``address`` is the pinned address it was opened to (a host that now resolves elsewhere gets a
+    new connection).
+    """
+
+    def __init__(
+        self, inner: httpcore.NetworkStream, state: _FetchState, counter: _Counter, address: str = ""
+    ) -> None:
         self._inner = inner
         self._state = state
         self._counter = counter
+        self.address = address
+        self.spoiled = False
+        self.is_current: Any = lambda: True
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         max_bytes = min(max_bytes, READ_SIZE)
@@ -152,17 +164,31 @@ class _DeadlineStream(httpcore.NetworkStream):
         self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
     ) -> httpcore.NetworkStream:
         inner = self._inner.start_tls(ssl_context, server_hostname, _bounded_timeout(self._state, timeout))
-        return _DeadlineStream(inner, self._state, self._counter)
+        tls = _DeadlineStream(inner, self._state, self._counter, self.address)
+        tls.is_current = self.is_current
+        return tls
 
     def get_extra_info(self, info: str) -> Any:
+        if info == "is_readable" and (self.spoiled or not self.is_current()):
+            return True  # httpcore: an idle connection that is readable has expired; it is closed
         return self._inner.get_extra_info(info)
 
 
 class _DeadlineBackend(httpcore.NetworkBackend):
+    """Connects to the address the Fetcher checked for a host name, never to a fresh lookup.
+
+    Requests keep their host name in the URL, so httpcore pools connections by (scheme, host,
+    port) and verifies each TLS certificate for the host asked; the address comes from ``pins``
+    (host name -> the address resolved and checked for this fetch), and a pooled connection to an
+    address the host no longer resolves to is not reused. Together: one pool key per (scheme,
+    host, port, address).
+    """
+
     def __init__(self, state: _FetchState, counter: _Counter) -> None:
         self._inner = httpcore.SyncBackend()
         self._state = state
         self._counter = counter
+        self.pins: dict[str, str] = {}
 
     def connect_tcp(
         self,
@@ -172,10 +198,16 @@ class _DeadlineBackend(httpcore.NetworkBackend):
         local_address: str | None = None,
         socket_options: Any = None,
     ) -> httpcore.NetworkStream:
+        address = self.pins.get(host.strip("[]").lower())
+        if address is None:  # never a lookup of our own: only addresses the policy checked
+            raise httpcore.ConnectError(f"no checked address for {host}")
         stream = self._inner.connect_tcp(
-            host, port, _bounded_timeout(self._state, timeout), local_address, socket_options
+            address, port, _bounded_timeout(self._state, timeout), local_address, socket_options
         )
-        return _DeadlineStream(stream, self._state, self._counter)
+        wrapped = _DeadlineStream(stream, self._state, self._counter, address)
+        key = host.strip("[]").lower()
+        wrapped.is_current = lambda: self.pins.get(key) == address
+        return wrapped
 
     def sleep(self, seconds: float) -> None:
         time.sleep(seconds)
@@ -206,6 +238,19 @@ class _PinnedTransport(httpx.HTTPTransport):
             retries=0,
             network_backend=backend,
         )
+
+
+def _overran(response: httpx.Response) -> bool:
+    """Did the server send bytes past the end of this response (a second, smuggled response riding
+    behind its Content-Length)? They sit in h11's receive buffer, which httpcore does not look at
+    before reusing the connection. True also when the buffer cannot be inspected: fail closed."""
+    try:
+        pool_stream = response.stream._httpcore_stream  # type: ignore[attr-defined]
+        connection = pool_stream._pool_request.connection._connection
+        data, closed = connection._h11_state.trailing_data
+    except AttributeError:
+        return True
+    return bool(data) or bool(closed)
 
 
 # --- bounded content decoding ---------------------------------------------------------------------
@@ -415,8 +460,9 @@ class Fetcher:
         self._hosts: dict[str, _Host] = {}
         self._hosts_lock = threading.Lock()
         ctx = ssl_context or httpx.create_ssl_context(verify=True, trust_env=config.trust_env)
+        self._backend = _DeadlineBackend(self._state, self._counter)
         self._client = httpx.Client(
-            transport=_PinnedTransport(ctx, _DeadlineBackend(self._state, self._counter)),
+            transport=_PinnedTransport(ctx, self._backend),
             follow_redirects=False,
             trust_env=False,
             headers={"User-Agent": config.user_agent},
@@ -583,12 +629,11 @@ class Fetcher:
             client, target = proxied, url
             request = client.build_request("GET", target, headers=headers, timeout=timeout)
         else:
-            client = self._client
-            headers["Host"] = url.netloc.decode("ascii")
-            target = url.copy_with(host=ip)
-            request = client.build_request(
-                "GET", target, headers=headers, timeout=timeout, extensions={"sni_hostname": url.host}
-            )
+            # The URL keeps its host name (pool key, Host header, SNI and certificate check all
+            # follow it); the backend connects to the address checked for that name.
+            client, target = self._client, url
+            self._backend.pins[url.raw_host.decode("ascii").lower()] = ip
+            request = client.build_request("GET", target, headers=headers, timeout=timeout)
         request_line = f"GET {url.raw_path.decode('ascii')} HTTP/1.1"
         req_headers = tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers.raw)
         where = str(url)
@@ -604,7 +649,14 @@ class Fetcher:
             return _Hop.failed("error", f"request to {where} failed: {type(e).__name__}: {e}")
 
         try:
-            return self._read(response, url, ip, kind, known, fetched_at, request_line, req_headers)
+            hop = self._read(response, url, ip, kind, known, fetched_at, request_line, req_headers)
+            if hop.body_cut or _overran(response):
+                # bytes past the declared end (or a response cut short) poison the connection:
+                # whatever follows on it is not the answer to our next request
+                stream = response.extensions.get("network_stream")
+                if isinstance(stream, _DeadlineStream):
+                    stream.spoiled = True
+            return hop
         finally:
             response.close()
 
@@ -707,6 +759,7 @@ class Fetcher:
         except httpx.HTTPError as e:
             cut = "disconnect"
             hop.outcome, hop.detail = "error", f"{where}: connection lost while reading the body: {e}"
+        hop.body_cut = cut is not None or body.truncated
         if body.truncated and cut is None:
             cut = "length"
             hop.outcome = "truncated"
@@ -739,6 +792,7 @@ class _Hop:
     location_error: str = ""
     retry: bool = False
     retry_after: float | None = None
+    body_cut: bool = False  # the body was not read to its end
 
     @classmethod
     def failed(cls, outcome: FetchOutcome, detail: str, retry: bool = False) -> _Hop:
