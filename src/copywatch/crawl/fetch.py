@@ -245,7 +245,8 @@ def _overran(response: httpx.Response) -> bool:
     behind its Content-Length)? They sit in h11's receive buffer, which httpcore does not look at
     before reusing the connection. True also when the buffer cannot be inspected: fail closed."""
     try:
-        pool_stream = response.stream._httpcore_stream  # type: ignore[attr-defined]
+        stream: Any = response.stream
+        pool_stream = stream._httpcore_stream
         connection = pool_stream._pool_request.connection._connection
         data, closed = connection._h11_state.trailing_data
     except AttributeError:
