@@ -87,7 +87,8 @@ def utc_now() -> str:
 def host_key(url: str | httpx.URL) -> str:
     """The politeness key of a URL: host, plus the port when it is not the scheme's default."""
     u = httpx.URL(url) if isinstance(url, str) else url
-    return u.host if u.port is None else f"{u.host}:{u.port}"
+    host = f"[{u.host}]" if ":" in u.host else u.host  # an IPv6 literal keeps its brackets
+    return host if u.port is None else f"{host}:{u.port}"
 
 
 @dataclass(frozen=True)

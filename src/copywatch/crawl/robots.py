@@ -102,9 +102,11 @@ class RobotsCache:
 
     @staticmethod
     def origin(url: str) -> str:
+        """scheme://host[:port], an IPv6 literal in brackets (``http://[2001:db8::1]:8080``)."""
         u = httpx.URL(url)
         port = f":{u.port}" if u.port is not None else ""
-        return f"{u.scheme}://{u.host}{port}"
+        host = f"[{u.host}]" if ":" in u.host else u.host
+        return f"{u.scheme}://{host}{port}"
 
     def rules(self, url: str) -> RobotsRules:
         """The (cached) rules for the origin of ``url``; fetches robots.txt when stale."""
@@ -125,7 +127,9 @@ class RobotsCache:
     def _fetch(self, origin: str, now: float) -> RobotsRules:
         cap = self.fetcher.fetch(origin + "/robots.txt", kind="robots")
         if cap.outcome in ("ok", "truncated") and 200 <= cap.status < 300:
-            parser = Protego.parse(close_empty_groups(cap.body.decode("utf-8", "replace")))
+            # "utf-8-sig": a byte order mark would otherwise glue itself to the first field name,
+            # and Protego would read the file as if it had no rules at all.
+            parser = Protego.parse(close_empty_groups(cap.body.decode("utf-8-sig", "replace")))
             delay = parser.crawl_delay(self.agent)
             if delay is not None:
                 self.fetcher.set_crawl_delay(host_key(origin), float(delay))
