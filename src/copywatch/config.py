@@ -18,6 +18,7 @@ from typing import Any
 from .errors import ConfigError
 
 _URL_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")  # a URL, not a local path
+_UNSAFE_NAME = re.compile(r"[/\\\x00-\x1f\x7f]|\.\.")  # path separators, "..", control characters
 DEFAULT_USER_AGENT = "copywatch/0.1 (+https://github.com/copywatch/copywatch)"
 
 
@@ -64,6 +65,7 @@ class MatchConfig:
     min_similarity: float = 0.0  # TF-IDF cosine floor (0 = coverage decides)
     min_span_words: int = 12  # shortest passage, in words, that counts as copied
     seed: int = 1  # MinHash seed: fixed so findings are reproducible
+    formula_min_docs: int = 3  # runs shared by this many of the outlet's articles are formula
 
 
 SHORT_LINK_HOSTS = (
@@ -114,6 +116,16 @@ class RetentionConfig:
 
 
 @dataclass(frozen=True)
+class ArchiveConfig:
+    """[archive]: scans of web archives (``copywatch archive-scan``)."""
+
+    prefix: str = "https://data.commoncrawl.org/"  # relative entries of warc.paths.gz lists are joined to it
+    languages: tuple[str, ...] = ()  # only pages in these languages ("ar"); empty: all
+    hosts: tuple[str, ...] = ()  # only these hosts: ".ma" a suffix, "example.com" with its subdomains
+    max_record_bytes: int = 10_000_000  # larger records are skipped (and counted)
+
+
+@dataclass(frozen=True)
 class WebConfig:
     host: str = "127.0.0.1"  # `copywatch serve` listens here (put a reverse proxy in front)
     port: int = 8765
@@ -148,6 +160,21 @@ class DiscoveryConfig:
 
 
 @dataclass(frozen=True)
+class EvidenceConfig:
+    """[evidence]: trusted timestamps of exported bundles, screenshots of reported copies."""
+
+    tsa_url: str = ""  # an RFC 3161 Time Stamping Authority; "" = bundles are not timestamped
+    tsa_cert: str = ""  # PEM of the TSA's certificate (or its CA): replies are checked against it
+    tsa_timeout_seconds: float = 30.0
+    screenshots: bool = False  # render each newly reported copy once in headless Chromium
+    chromium: str = ""  # the browser to use; "" = chromium (or chromium-browser) on PATH
+    screenshot_width: int = 1280  # CSS pixels
+    screenshot_max_height: int = 10000  # a taller page is cut here
+    screenshot_max_bytes: int = 8_000_000  # a larger PNG is refused
+    screenshot_timeout_seconds: float = 20.0  # per page, browser start included
+
+
+@dataclass(frozen=True)
 class Config:
     outlet: OutletConfig
     sites: tuple[SiteConfig, ...] = ()
@@ -162,6 +189,8 @@ class Config:
     web: WebConfig = field(default_factory=WebConfig)
     cases: CasesConfig = field(default_factory=CasesConfig)
     discovery: DiscoveryConfig = field(default_factory=DiscoveryConfig)
+    evidence: EvidenceConfig = field(default_factory=EvidenceConfig)
+    archive: ArchiveConfig = field(default_factory=ArchiveConfig)
     source: str = ""  # the file it was read from
 
     @property
@@ -194,6 +223,8 @@ _TABLES = {
     "discovery": DiscoveryConfig,
     "web": WebConfig,
     "cases": CasesConfig,
+    "evidence": EvidenceConfig,
+    "archive": ArchiveConfig,
 }
 
 
@@ -289,6 +320,12 @@ def parse_config(data: dict[str, Any], source: str = "<config>", base_dir: Path 
     names = set()
     for i, s in enumerate(sites_raw):
         site = _table(f"{source}: [[sites]] #{i + 1}", SiteConfig, s, required=("name", "seeds"))
+        if _UNSAFE_NAME.search(site.name) or site.name.strip(". ") == "":
+            # the name becomes a folder name (exports, reports): it must not climb out of one
+            raise ConfigError(
+                f"{source}: [[sites]] #{i + 1}: key 'name' {site.name!r} may not contain '/', '\\',"
+                " '..' or control characters, nor be only dots"
+            )
         if site.name in names:
             raise ConfigError(f"{source}: [[sites]] #{i + 1}: duplicate site name '{site.name}'")
         if not site.seeds:
@@ -299,6 +336,10 @@ def parse_config(data: dict[str, Any], source: str = "<config>", base_dir: Path 
         k: _table(f"{source}: [{k}]", cls, data.get(k, {})) for k, cls in _TABLES.items() if k != "outlet"
     }
     mc: MatchConfig = tables["match"]
+    if mc.formula_min_docs < 2:
+        raise ConfigError(
+            f"{source}: [match] key 'formula_min_docs' must be at least 2, got {mc.formula_min_docs}"
+        )
     if not 0.0 < mc.min_coverage <= 1.0:
         raise ConfigError(f"{source}: [match] key 'min_coverage' must be in (0, 1], got {mc.min_coverage}")
     bad = set(tables["attribution"].accept) - {"link", "canonical", "name"}
@@ -322,6 +363,7 @@ def parse_config(data: dict[str, Any], source: str = "<config>", base_dir: Path 
     if al.webhook_url and not al.webhook_url.startswith(("http://", "https://")):
         raise ConfigError(f"{source}: [alerts] key 'webhook_url' must be an http(s) URL")
     _check_discovery(source, tables["discovery"])
+    evidence: EvidenceConfig = _check_evidence(source, tables["evidence"], base_dir)
     store: StoreConfig = tables["store"]
     report: ReportConfig = tables["report"]
     cases: CasesConfig = tables["cases"]
@@ -360,8 +402,39 @@ def parse_config(data: dict[str, Any], source: str = "<config>", base_dir: Path 
         discovery=tables["discovery"],
         web=tables["web"],
         cases=cases,
+        evidence=evidence,
+        archive=tables["archive"],
         source=source,
     )
+
+
+# --- [evidence] (bundles, timestamps, screenshots) ------------------------------------------------
+
+
+def _check_evidence(source: str, e: EvidenceConfig, base_dir: Path | None) -> EvidenceConfig:
+    where = f"{source}: [evidence]"
+    if e.tsa_url and not e.tsa_url.startswith(("http://", "https://")):
+        raise ConfigError(f"{where} key 'tsa_url' must be an http(s) URL, got {e.tsa_url!r}")
+    if e.tsa_cert and not e.tsa_url:
+        raise ConfigError(f"{where} key 'tsa_cert' is set but 'tsa_url' is empty")
+    if e.tsa_url and not e.tsa_cert:
+        raise ConfigError(
+            f"{where} key 'tsa_url' needs 'tsa_cert': the PEM file of the TSA's certificate (or its CA), "
+            "which its replies are checked against"
+        )
+    for key in ("screenshot_width", "screenshot_max_height", "screenshot_max_bytes"):
+        if getattr(e, key) < 100:
+            raise ConfigError(f"{where} key '{key}' must be at least 100, got {getattr(e, key)}")
+    if e.screenshot_width > 4000 or e.screenshot_max_height > 30000:
+        raise ConfigError(f"{where} screenshot_width is at most 4000 and screenshot_max_height at most 30000")
+    for key in ("tsa_timeout_seconds", "screenshot_timeout_seconds"):
+        if getattr(e, key) <= 0:
+            raise ConfigError(f"{where} key '{key}' must be positive")
+    if base_dir is not None and e.tsa_cert:
+        e = replace(e, tsa_cert=str(base_dir / e.tsa_cert))
+    if base_dir is not None and e.chromium and "/" in e.chromium:
+        e = replace(e, chromium=str(base_dir / e.chromium))
+    return e
 
 
 # --- [discovery] (search discovery) ---------------------------------------------------------------
