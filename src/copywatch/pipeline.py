@@ -13,6 +13,7 @@ raises.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import shutil
 import threading
@@ -26,15 +27,18 @@ from urllib.parse import parse_qsl, urlsplit
 
 from . import __version__
 from .alerts import send_alerts
+from .cases.followup import after_scan
 from .attribution import attribute, claimed_published_time, published_order
 from .config import Config, SiteConfig
 from .crawl.archive import WarcArchive
-from .crawl.discover import crawl_site, discover_exclusives, next_page, normalize_url
+from .crawl.discover import SiteCrawl, crawl_site, discover_exclusives, next_page, normalize_url
 from .crawl.fetch import Fetcher, KnownPage
 from .crawl.robots import RobotsCache
-from .errors import ExclusivesError
+from .discovery.run import Discovery, discover
+from .errors import ExclusivesError, ScanInterrupted
+from .interrupt import ScanStop
 from .lock import ScanLock
-from .match.index import ExclusiveIndex
+from .match.index import ExclusiveIndex, article_runs
 from .models import Capture, Credit, Document, Exclusive, Finding, Match, RunInfo, SiteResult
 from .report.evidence_csv import write_csv
 from .report.html import write_report
@@ -251,16 +255,25 @@ class Scanner:
         self.config = config
         self.progress = progress or (lambda what, n: None)
         self._store_lock = threading.Lock()
+        # the outlet's articles that are not exclusives (no exclusive_marker): URL -> their runs,
+        # for the formula index
+        self._outlet_articles: dict[str, bytes] = {}
         self._resolve: Callable[[str], str | None] | None = None
+        self._discovery = Discovery()  # this scan's search discovery ([discovery])
+        self.stop = ScanStop()  # set by Ctrl-C: stop after the current fetches, store nothing
+        self._outlet_problems: list[str] = []  # exclusives sources that gave nothing
 
     def run(self, wait: float = 0.0) -> ScanSummary:
-        with ScanLock(self.config.store_path, wait=wait), Store(self.config.store_path) as store:
+        with ScanLock(self.config.store_path, wait=wait), Store(self.config.store_path) as store, self.stop:
             return self._run(store)
 
     def _run(self, store: Store) -> ScanSummary:
         cfg = self.config
         started = utc_now()
         run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        _check_report_dir(Path(cfg.report.dir))  # unusable from the start: fail before any work
+        # Listed at once as 'running', so a scan that never finishes still shows in `copywatch status`.
+        store.begin_run(RunInfo(run_id, started, config_digest=cfg.digest(), code_version=__version__))
         archive = WarcArchive(cfg.warc_dir, cfg.crawl.warc_max_bytes)
         fetcher = Fetcher(cfg.crawl, archive=archive)
         robots = RobotsCache(fetcher)
@@ -268,7 +281,11 @@ class Scanner:
         try:
             exclusives, outlet_pages = self._load_exclusives(store, fetcher, robots, started)
             log.info("%d exclusives loaded", len(exclusives))
-            index = ExclusiveIndex(exclusives, cfg.match)
+            if not cfg.sites:
+                log.warning("%s: no [[sites]] table: the exclusives were read, no site is crawled", cfg.source)
+            with self._store_lock:
+                archive_runs = store.archive_runs()
+            index = ExclusiveIndex(exclusives, cfg.match, archive=archive_runs | self._outlet_articles)
             known_keys = store.finding_keys()
             outlet_hosts = {d.lower().removeprefix("www.") for d in cfg.outlet.domains}
             outlet_hosts |= {_host(e.fetched_url) for e in exclusives}
@@ -281,6 +298,20 @@ class Scanner:
                         cfg.sites,
                     )
                 )
+                outputs += self._discover(store, fetcher, robots, index, exclusives, outlet_hosts, started, pool)
+            self.stop.check()  # Ctrl-C: nothing of this scan is committed
+        except BaseException as e:
+            # Stopped before its commit (Ctrl-C, or no exclusive at all): no stored row will point at
+            # this scan's WARC files, so they go; the run row says how it ended.
+            archive.close()
+            for path in archive.files():
+                path.unlink(missing_ok=True)
+            store.abort_run(
+                run_id,
+                utc_now(),
+                "aborted" if isinstance(e, ScanInterrupted | KeyboardInterrupt) else "failed",
+            )
+            raise
         finally:
             fetcher.close()
             # fsync the WARC files before the store points at their records: evidence first.
@@ -289,6 +320,8 @@ class Scanner:
         findings = list({(f.page_url, f.exclusive_url): f for o in outputs for f in o.findings}.values())
         new = [f for f in findings if (f.page_url, f.exclusive_url) not in known_keys]
         site_results = tuple(o.result for o in outputs)
+        if self._outlet_problems:  # recorded with the run, shown by `copywatch status` and the report
+            site_results += (SiteResult(site=OUTLET_SITE, error="; ".join(self._outlet_problems)),)
         status = "site_errors" if any(s.error for s in site_results) else "success"
         run = RunInfo(
             run_id=run_id,
@@ -310,15 +343,31 @@ class Scanner:
                 pages=outlet_pages + [p for o in outputs for p in o.pages],
                 findings=findings,
                 warc_files=[f.name for f in archive.files()],
+                archive_runs=self._outlet_articles
+                | {e.url: index.article_runs(i) for i, e in enumerate(index.exclusives)},
             )
         )
         run = store.runs(limit=1)[0]
+        self._discovery.mark_done(store, run.run_id)  # its queries' result pages were looked at
+        after_scan(store)  # cases: new copies opened, changed dismissed copies reopened, credit followed
         log.info("run %s committed; writing reports", run_id)
-        report_dir = write_run_reports(cfg, store, run, new_keys={(f.page_url, f.exclusive_url) for f in new})
+        report_dir: Path | None
+        try:
+            report_dir = write_run_reports(
+                cfg, store, run, new_keys={(f.page_url, f.exclusive_url) for f in new}
+            )
+        except OSError as e:  # the run is stored: say so, and still send the alerts
+            report_dir = None
+            log.warning(
+                "run %s was stored, but its report could not be written: %s: %s (`copywatch report` writes it"
+                " again)", run.run_id, e.filename or cfg.report.dir, e.strerror or e,
+            )  # fmt: skip
         report_url = (
             f"{cfg.report.base_url.rstrip('/')}/{run.run_id}/report.html"
             if cfg.report.base_url
             else (report_dir / "report.html").resolve().as_uri()
+            if report_dir
+            else ""
         )
         log.info("sending alerts")
         alerts = send_alerts(store, cfg.alerts, cfg.outlet.name, report_url)
@@ -348,6 +397,7 @@ class Scanner:
         remembered: dict[str, StoredPage | None] = {}  # read once: for the crawler, then for _page
 
         def known(url: str) -> KnownPage | None:
+            self.stop.check()  # asked before each article's fetch: Ctrl-C stops here
             remembered[url] = store.page(url)
             return _known(remembered[url])
 
@@ -371,6 +421,8 @@ class Scanner:
                 continue  # an index page or an empty shell, not an article
             if markers and not any(m in normalize_text(doc.text) for m in markers):
                 problems.append(f"{entry.url}: none of [outlet] exclusive_markers")
+                # not an exclusive, but the outlet's own article all the same: its formula counts
+                self._outlet_articles[doc.canonical or capture.final_url] = article_runs(doc.text)
                 continue
             url = doc.canonical or capture.final_url
             found[url] = Exclusive(url=url, fetched_url=capture.final_url, title=doc.title, text=doc.text,
@@ -385,7 +437,42 @@ class Scanner:
                 + ", ".join(config.outlet.exclusives)
                 + (f" ({'; '.join(problems[:3])}{'; ...' if len(problems) > 3 else ''})" if problems else "")
             )
+        # A source that gave nothing while others did (a typo'd path, an unreachable sitemap): said
+        # now, and recorded with the run.
+        self._outlet_problems = [
+            p for p in problems if p.startswith("exclusives source ") and "stopped at" not in p
+        ]
+        for problem in self._outlet_problems:
+            log.warning("%s; the other exclusives sources were read", problem)
         return list(found.values()), pages
+
+    def _discover(
+        self,
+        store: Store,
+        fetcher: Fetcher,
+        robots: RobotsCache,
+        index: ExclusiveIndex,
+        exclusives: Sequence[Exclusive],
+        outlet_hosts: set[str],
+        started: str,
+        pool: ThreadPoolExecutor,
+    ) -> list[_SiteOutput]:
+        """Search discovery, after the watchlist crawl: the result pages of this scan's queries are
+        crawled, matched and attributed like any page, under one synthetic site per host; each
+        finding says which query found it. A provider's failure is one line in the site errors."""
+        self.stop.check()
+        found = self._discovery = discover(self.config, store, exclusives, outlet_hosts, progress=self.progress)
+        outputs = list(
+            pool.map(
+                lambda d: self._scan_site(
+                    d.site, store, fetcher, robots, index, exclusives, outlet_hosts, started, crawler=d.crawl
+                ),
+                found.sites,
+            )
+        )
+        for d, o in zip(found.sites, outputs, strict=True):
+            o.findings = [replace(f, discovered_by=d.crawl.how(f.page_url)) for f in o.findings]
+        return outputs + [_SiteOutput(e, [], []) for e in found.errors]
 
     def _scan_site(
         self,
@@ -397,6 +484,7 @@ class Scanner:
         exclusives: Sequence[Exclusive],
         outlet_hosts: set[str],
         started: str,
+        crawler: Callable[..., SiteCrawl] | None = None,
     ) -> _SiteOutput:
         by_url = {e.url: e for e in exclusives}
         pages: list[StoredPage] = []
@@ -412,8 +500,10 @@ class Scanner:
 
         t0 = time.monotonic()
         try:
-            crawl = crawl_site(site, fetcher, robots, self.config.crawl, known)
+            crawl = (crawler or crawl_site)(site, fetcher, robots, self.config.crawl, known)
             for capture in crawl.captures:
+                if self.stop.requested:
+                    break  # Ctrl-C: no further page of this site is fetched
                 self.progress(site.name, 1)
                 if _host(capture.final_url) in outlet_hosts:
                     continue
@@ -557,6 +647,15 @@ class Scanner:
             page_text=text,
             exclusive_text=ex.text,
         )
+
+
+def _check_report_dir(folder: Path) -> None:
+    """The report folder can be created and written, or OSError naming it (before a scan starts:
+    a folder that fails only after the run is stored is a warning instead)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    probe = folder / f".copywatch-probe-{os.getpid()}"
+    probe.write_bytes(b"")
+    probe.unlink()
 
 
 def write_run_reports(

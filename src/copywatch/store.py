@@ -14,10 +14,11 @@ from __future__ import annotations
 import json
 import sqlite3
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from .errors import StoreError
 from .models import Exclusive, Finding, RunInfo, SiteResult, Span
@@ -124,6 +125,137 @@ _MIGRATIONS: dict[int, str] = {
         PRIMARY KEY (page_url, exclusive_url, channel)
     );
     """,
+    # 4: search discovery. Every query sent to a search provider, with its answer, so a query is
+    # never sent twice in its round; how each finding was found.
+    4: """
+    CREATE TABLE IF NOT EXISTS search_queries (
+        provider TEXT NOT NULL,
+        exclusive_url TEXT NOT NULL,
+        round INTEGER NOT NULL,
+        phrase TEXT NOT NULL,
+        queried_at TEXT NOT NULL,
+        results TEXT NOT NULL,
+        done_run TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (provider, exclusive_url, round, phrase)
+    );
+    ALTER TABLE findings ADD COLUMN discovered_by TEXT NOT NULL DEFAULT 'watchlist'
+    """,
+    5: """
+    CREATE TABLE IF NOT EXISTS cases (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        page_url TEXT NOT NULL,
+        exclusive_url TEXT NOT NULL,
+        site TEXT NOT NULL,
+        state TEXT NOT NULL,
+        reason TEXT NOT NULL DEFAULT '',
+        notified_to TEXT NOT NULL DEFAULT '',
+        notified_via TEXT NOT NULL DEFAULT '',
+        notified_at TEXT NOT NULL DEFAULT '',
+        dismissed_sha256 TEXT NOT NULL DEFAULT '',
+        dismissed_coverage REAL NOT NULL DEFAULT 0,
+        dismissed_spans TEXT NOT NULL DEFAULT '[]',
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        UNIQUE (page_url, exclusive_url)
+    );
+    CREATE INDEX IF NOT EXISTS cases_state ON cases(state);
+    CREATE TABLE IF NOT EXISTS case_history (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        case_id INTEGER NOT NULL REFERENCES cases(id),
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        from_state TEXT NOT NULL,
+        to_state TEXT NOT NULL,
+        note TEXT NOT NULL,
+        detail TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS case_history_case ON case_history(case_id);
+    CREATE TRIGGER IF NOT EXISTS case_history_no_update BEFORE UPDATE ON case_history
+    BEGIN SELECT RAISE(ABORT, 'case_history is append-only'); END;
+    CREATE TRIGGER IF NOT EXISTS case_history_no_delete BEFORE DELETE ON case_history
+    BEGIN SELECT RAISE(ABORT, 'case_history is append-only'); END;
+    CREATE TABLE IF NOT EXISTS notices (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        case_id INTEGER NOT NULL REFERENCES cases(id),
+        kind TEXT NOT NULL,
+        lang TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        body TEXT NOT NULL,
+        bundle TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        sent_to TEXT NOT NULL DEFAULT '',
+        sent_via TEXT NOT NULL DEFAULT '',
+        sent_at TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE IF NOT EXISTS users (
+        name TEXT PRIMARY KEY,
+        role TEXT NOT NULL,
+        password_hash TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        disabled INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE IF NOT EXISTS rdap_cache (
+        kind TEXT NOT NULL,
+        key TEXT NOT NULL,
+        fetched_at TEXT NOT NULL,
+        data TEXT NOT NULL,
+        PRIMARY KEY (kind, key)
+    );
+    """,
+    # 6: archive scans (copywatch.archive_scan). Each archive record copied into copywatch's WARC
+    # folder, with where it came from (the archive's file, offset and length), and each archive run's
+    # record counts.
+    6: """
+    CREATE TABLE IF NOT EXISTS archive_records (
+        source_file TEXT NOT NULL,
+        source_offset INTEGER NOT NULL,
+        source_length INTEGER NOT NULL,
+        record_date TEXT NOT NULL,
+        record_id TEXT NOT NULL,
+        target_uri TEXT NOT NULL,
+        payload_digest TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        warc_file TEXT NOT NULL,
+        warc_offset INTEGER NOT NULL,
+        run_id TEXT NOT NULL,
+        PRIMARY KEY (source_file, source_offset)
+    );
+    CREATE INDEX IF NOT EXISTS archive_records_copy ON archive_records(warc_file, warc_offset);
+    CREATE TABLE IF NOT EXISTS archive_scans (
+        run_id TEXT PRIMARY KEY,
+        sources INTEGER NOT NULL,
+        counts TEXT NOT NULL,
+        errors TEXT NOT NULL
+    );
+    """,
+    # 7: evidence. One screenshot per reported copy's page (issue 16), taken once; the PNG is a WARC
+    # resource record (warc_file, warc_offset) and a file beside the WARC folder.
+    7: """
+    CREATE TABLE IF NOT EXISTS screenshots (
+        page_url TEXT PRIMARY KEY,
+        site TEXT NOT NULL,
+        run_id TEXT NOT NULL,
+        taken_at TEXT NOT NULL,
+        sha256 TEXT NOT NULL DEFAULT '',
+        width INTEGER NOT NULL DEFAULT 0,
+        height INTEGER NOT NULL DEFAULT 0,
+        page_height INTEGER NOT NULL DEFAULT 0,
+        warc_file TEXT NOT NULL DEFAULT '',
+        warc_offset INTEGER,
+        error TEXT NOT NULL DEFAULT ''
+    )
+    """,
+    # 3: the outlet's formula index: the distinct 3-word runs of every article of the outlet ever
+    # read (exclusives and the outlet's other articles), so formula grows with the archive.
+    3: """
+    CREATE TABLE IF NOT EXISTS archive_runs (
+        url TEXT PRIMARY KEY,
+        runs BLOB NOT NULL,
+        seen_at TEXT NOT NULL
+    );
+    """,
 }
 # Each feature that adds tables owns one migration number (3: formula index, 4: search discovery,
 # 5: cases, 6: archive scans, 7: evidence/screenshots); a number may be missing while its feature
@@ -173,6 +305,7 @@ class ScanResults:
     pages: Sequence[StoredPage]
     findings: Sequence[Finding]
     warc_files: Sequence[str] = ()
+    archive_runs: Mapping[str, bytes] = field(default_factory=dict)  # outlet article URL -> its runs
 
 
 class Store:
@@ -215,9 +348,8 @@ class Store:
             )
         for v in sorted(k for k in _MIGRATIONS if k > current):
             with self.transaction():
-                for stmt in _MIGRATIONS[v].split(";"):
-                    if stmt.strip():
-                        self.db.execute(stmt)
+                for stmt in _statements(_MIGRATIONS[v]):
+                    self.db.execute(stmt)
                 self.db.execute(f"PRAGMA user_version = {v}")
 
     @contextmanager
@@ -241,6 +373,10 @@ class Store:
         d["redirects"] = tuple(json.loads(d["redirects"]))
         return StoredPage(**d)
 
+    def archive_runs(self) -> dict[str, bytes]:
+        """The outlet's formula index: each article's distinct 3-word runs (uint32, native order)."""
+        return {url: bytes(runs) for url, runs in self.db.execute("SELECT url, runs FROM archive_runs")}
+
     def exclusives(self) -> list[Exclusive]:
         rows = self.db.execute(
             "SELECT url, fetched_url, title, text, published_at FROM exclusives ORDER BY url"
@@ -262,10 +398,14 @@ class Store:
     def finding_keys(self) -> set[tuple[str, str]]:
         return {(r[0], r[1]) for r in self.db.execute("SELECT page_url, exclusive_url FROM findings")}
 
-    def runs(self, limit: int = 20) -> list[RunInfo]:
+    def runs(self, limit: int = 20, *, unfinished: bool = False) -> list[RunInfo]:
+        """The latest finished runs, newest first; ``unfinished=True`` adds the scans that started
+        and never finished ('running' now or killed, 'aborted' by Ctrl-C, 'failed')."""
         out = []
+        where = "" if unfinished else "WHERE status NOT IN ('running', 'aborted', 'failed') "
         for r in self.db.execute(
-            "SELECT * FROM runs ORDER BY started_at DESC, run_id DESC LIMIT ?", (limit,)
+            f"SELECT * FROM runs {where}ORDER BY started_at DESC, run_id DESC LIMIT ?",  # noqa: S608
+            (limit,),
         ):
             sites = tuple(
                 SiteResult(**{k: s[k] for k in s.keys() if k != "run_id"})
@@ -285,6 +425,12 @@ class Store:
         """Write one scan's results atomically. Known findings keep their first_seen and first_run."""
         run = results.run
         with self.transaction() as db:
+            for url, runs in results.archive_runs.items():
+                db.execute(
+                    "INSERT INTO archive_runs (url, runs, seen_at) VALUES (?, ?, ?) "
+                    "ON CONFLICT(url) DO UPDATE SET runs = excluded.runs, seen_at = excluded.seen_at",
+                    (url, runs, run.started_at),
+                )
             for ex in results.exclusives:
                 row = asdict(ex) | {"first_seen": run.started_at, "last_seen": run.started_at}
                 _upsert(db, "exclusives", row, key=("url",), keep=("first_seen",))
@@ -320,8 +466,15 @@ class Store:
                 db.execute(
                     "INSERT OR IGNORE INTO warc_files (name, first_run) VALUES (?, ?)", (name, run.run_id)
                 )
+            # A copy this scan saw again is online now, whatever an earlier recheck said of it.
+            db.execute(
+                "UPDATE findings SET online_status = 'online', rechecked_at = ?"
+                " WHERE last_run = ? AND online_status != ''",
+                (run.started_at, run.run_id),
+            )
             copies = db.execute("SELECT COUNT(*) FROM findings").fetchone()[0]
             run = replace(run, copies=copies)
+            db.execute("DELETE FROM runs WHERE run_id = ? AND status = 'running'", (run.run_id,))
             run_row = {k: v for k, v in asdict(run).items() if k != "sites"}
             _upsert(db, "runs", run_row, key=("run_id",), keep=(), update=False)
             for site in run.sites:
@@ -348,6 +501,36 @@ class Store:
                 [(n, run_id) for n in names],
             )
 
+    # --- issue 12: scans that never finish, pages of a paginated copy ----------------------------
+
+    def begin_run(self, run: RunInfo) -> None:
+        """Record a scan as 'running' when it starts, so one that never finishes (killed, Ctrl-C)
+        is still listed by `copywatch status`. Called under the scan lock: a 'running' row left
+        from before belongs to a scan that died, and becomes 'aborted'."""
+        with self.transaction() as db:
+            db.execute("UPDATE runs SET status = 'aborted' WHERE status = 'running'")
+            row = {k: v for k, v in asdict(replace(run, status="running")).items() if k != "sites"}
+            _upsert(db, "runs", row, key=("run_id",), keep=(), update=False)
+
+    def abort_run(self, run_id: str, when: str, status: str = "aborted") -> None:
+        """A scan stopped before its commit (``status`` 'aborted' for Ctrl-C, 'failed' for an
+        error): nothing of it was stored but this row."""
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE runs SET status = ?, finished_at = ? WHERE run_id = ? AND status = 'running'",
+                (status, when, run_id),
+            )
+
+    def page_by_final_url(self, url: str) -> StoredPage | None:
+        """The page stored for ``url``, asked for under that URL or redirected to it."""
+        page = self.page(url)
+        if page is not None:
+            return page
+        row = self.db.execute(
+            "SELECT url FROM pages WHERE final_url = ? ORDER BY fetched_at DESC LIMIT 1", (url,)
+        ).fetchone()
+        return self.page(row[0]) if row else None
+
     def set_online_status(self, page_url: str, status: str, when: str) -> None:
         with self.transaction() as db:
             db.execute(
@@ -355,11 +538,303 @@ class Store:
                 (status, when, page_url),
             )
 
+    # --- archive scans (migration 6; used by copywatch.archive_scan) ------------------------------
+
+    def archive_copies(self) -> dict[tuple[str, int], tuple[str, int]]:
+        """(archive file, offset) -> (copywatch WARC file, offset) of every archive record copied."""
+        rows = self.db.execute("SELECT source_file, source_offset, warc_file, warc_offset FROM archive_records")
+        return {(r[0], r[1]): (r[2], r[3]) for r in rows}
+
+    def archive_origins(self) -> dict[tuple[str, int], dict[str, Any]]:
+        """(copywatch WARC file, offset) -> where that record came from in its archive."""
+        rows = self.db.execute(
+            "SELECT warc_file, warc_offset, source_file, source_offset, source_length, record_date, record_id,"
+            " target_uri, payload_digest, run_id FROM archive_records"
+        )
+        return {(r["warc_file"], r["warc_offset"]): {k: r[k] for k in r.keys()[2:]} for r in rows}
+
+    def record_archive_copies(
+        self, run_id: str, records: Sequence[dict[str, Any]], sources: int, counts: dict[str, int], errors: str
+    ) -> None:
+        """The archive records this run copied, and its record counts (before its findings commit)."""
+        cols = ("source_file", "source_offset", "source_length", "record_date", "record_id", "target_uri",
+                "payload_digest", "sha256", "warc_file", "warc_offset")  # fmt: skip
+        with self.transaction() as db:
+            db.executemany(
+                f"INSERT OR IGNORE INTO archive_records ({', '.join(cols)}, run_id)"  # noqa: S608 - fixed names
+                f" VALUES ({', '.join('?' * len(cols))}, ?)",
+                [tuple(r[c] for c in cols) + (run_id,) for r in records],
+            )
+            db.execute(
+                "INSERT OR REPLACE INTO archive_scans (run_id, sources, counts, errors) VALUES (?, ?, ?, ?)",
+                (run_id, sources, json.dumps(counts, sort_keys=True), errors),
+            )
+
+    def archive_scan_counts(self, run_id: str) -> dict[str, int] | None:
+        row = self.db.execute("SELECT counts FROM archive_scans WHERE run_id = ?", (run_id,)).fetchone()
+        return dict(json.loads(row[0])) if row else None
+
+    # --- search discovery (migration 4) ----------------------------------------------------------
+
+    def searched(self, provider: str) -> set[tuple[str, int, str]]:
+        """(exclusive_url, round, phrase) of every query already answered by ``provider``."""
+        rows = self.db.execute(
+            "SELECT exclusive_url, round, phrase FROM search_queries WHERE provider = ?", (provider,)
+        )
+        return {(r[0], int(r[1]), r[2]) for r in rows}
+
+    def record_search(
+        self, provider: str, exclusive_url: str, round_: int, phrase: str, when: str, results: Sequence[str]
+    ) -> None:
+        """Keep one answered query at once, in its own transaction: a paid query is never sent again in
+        its round, even if the scan that sent it dies before its commit."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO search_queries"
+                " (provider, exclusive_url, round, phrase, queried_at, results, done_run)"
+                " VALUES (?, ?, ?, ?, ?, ?, '')",
+                (provider, exclusive_url, round_, phrase, when, json.dumps(list(results))),
+            )
+
+    def pending_search_results(self, provider: str) -> list[tuple[str, int, str, list[str]]]:
+        """Answered queries whose result URLs no committed scan has looked at yet, oldest first."""
+        rows = self.db.execute(
+            "SELECT exclusive_url, round, phrase, results FROM search_queries"
+            " WHERE provider = ? AND done_run = '' ORDER BY queried_at, exclusive_url, round, phrase",
+            (provider,),
+        )
+        return [(r[0], int(r[1]), r[2], list(json.loads(r[3]))) for r in rows]
+
+    def mark_searches_done(self, provider: str, keys: Sequence[tuple[str, int, str]], run_id: str) -> None:
+        """The scan ``run_id`` (committed) looked at these queries' result URLs."""
+        with self.transaction() as db:
+            db.executemany(
+                "UPDATE search_queries SET done_run = ?"
+                " WHERE provider = ? AND exclusive_url = ? AND round = ? AND phrase = ?",
+                [(run_id, provider, u, r, p) for u, r, p in keys],
+            )
+
+    def exclusive_first_seen(self) -> dict[str, str]:
+        """When each stored exclusive was first seen (the clock of its query rounds)."""
+        return {r[0]: r[1] for r in self.db.execute("SELECT url, first_seen FROM exclusives")}
+
+    # --- cases, notices, users, RDAP cache (migration 5; used by copywatch.cases and copywatch.web) ---
+    # The history is append-only: triggers abort any UPDATE or DELETE of case_history, and every
+    # change of a case is written together with its history entry, in one transaction.
+
+    def case_rows(self, where: str = "", args: Sequence[object] = ()) -> list[dict[str, Any]]:
+        """Cases joined with their finding; ``where`` is built by copywatch.cases from fixed parts."""
+        sql = (
+            "SELECT c.*, f.page_title, f.exclusive_title, f.coverage, f.attribution, f.first_seen,"
+            " f.online_status, f.rechecked_at, f.sha256, f.captured_at, f.match_type"
+            " FROM cases c LEFT JOIN findings f"
+            " ON f.page_url = c.page_url AND f.exclusive_url = c.exclusive_url"
+        )
+        sql += (" WHERE " + where if where else "") + " ORDER BY c.id"
+        return [dict(r) for r in self.db.execute(sql, tuple(args))]
+
+    def case_history(self, case_id: int) -> list[dict[str, Any]]:
+        rows = self.db.execute("SELECT * FROM case_history WHERE case_id = ? ORDER BY id", (case_id,))
+        return [dict(r) for r in rows]
+
+    def create_case(self, row: dict[str, Any], event: dict[str, Any]) -> int | None:
+        """Insert a case and its first history entry; None if the finding already has a case."""
+        with self.transaction() as db:
+            cur = db.execute(
+                "INSERT OR IGNORE INTO cases (page_url, exclusive_url, site, state, created_at, updated_at)"
+                " VALUES (:page_url, :exclusive_url, :site, :state, :at, :at)",
+                row,
+            )
+            if cur.rowcount == 0:
+                return None
+            case_id = int(cur.lastrowid or 0)
+            _history(db, case_id, event)
+            return case_id
+
+    def update_case(
+        self, case_id: int, expect_state: str, changes: dict[str, Any], event: dict[str, Any]
+    ) -> bool:
+        """Apply ``changes`` if the case is still in ``expect_state`` (two editors at once: one wins),
+        with its history entry; False when the case moved meanwhile."""
+        allowed = {
+            "state", "reason", "notified_to", "notified_via", "notified_at", "dismissed_sha256",
+            "dismissed_coverage", "dismissed_spans", "updated_at",
+        }  # fmt: skip
+        assert set(changes) <= allowed, set(changes) - allowed
+        sets = ", ".join(f"{k} = :{k}" for k in changes)
+        with self.transaction() as db:
+            cur = db.execute(
+                f"UPDATE cases SET {sets} WHERE id = :case_id AND state = :expect",  # noqa: S608 - fixed names
+                {**changes, "case_id": case_id, "expect": expect_state},
+            )
+            if cur.rowcount == 0:
+                return False
+            _history(db, case_id, event)
+            return True
+
+    def add_case_event(self, case_id: int, event: dict[str, Any]) -> None:
+        """A history entry that does not change the state (a notice drafted, an RDAP lookup)."""
+        with self.transaction() as db:
+            _history(db, case_id, event)
+
+    def add_notice(self, row: dict[str, Any], event: dict[str, Any]) -> int:
+        with self.transaction() as db:
+            cur = db.execute(
+                "INSERT INTO notices (case_id, kind, lang, subject, body, bundle, created_at, created_by)"
+                " VALUES (:case_id, :kind, :lang, :subject, :body, :bundle, :created_at, :created_by)",
+                row,
+            )
+            _history(db, int(row["case_id"]), event)
+            return int(cur.lastrowid or 0)
+
+    def notices(self, case_id: int) -> list[dict[str, Any]]:
+        rows = self.db.execute("SELECT * FROM notices WHERE case_id = ? ORDER BY id", (case_id,))
+        return [dict(r) for r in rows]
+
+    def notice(self, notice_id: int) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT * FROM notices WHERE id = ?", (notice_id,)).fetchone()
+        return dict(row) if row else None
+
+    def mark_notice_sent(self, notice_id: int, to: str, via: str, at: str) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE notices SET sent_to = ?, sent_via = ?, sent_at = ? WHERE id = ?",
+                (to, via, at, notice_id),
+            )
+
+    def add_user(self, name: str, role: str, password_hash: str, at: str) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT(name) DO UPDATE SET role = excluded.role,"
+                " password_hash = excluded.password_hash, disabled = 0",
+                (name, role, password_hash, at),
+            )
+
+    def user(self, name: str) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT * FROM users WHERE name = ?", (name,)).fetchone()
+        return dict(row) if row else None
+
+    def users(self) -> list[dict[str, Any]]:
+        return [dict(r) for r in self.db.execute("SELECT * FROM users ORDER BY name")]
+
+    def set_user_disabled(self, name: str, disabled: bool) -> bool:
+        with self.transaction() as db:
+            cur = db.execute("UPDATE users SET disabled = ? WHERE name = ?", (int(disabled), name))
+            return cur.rowcount > 0
+
+    def set_password_hash(self, name: str, password_hash: str) -> None:
+        with self.transaction() as db:
+            db.execute("UPDATE users SET password_hash = ? WHERE name = ?", (password_hash, name))
+
+    def rdap_cached(self, kind: str, key: str) -> tuple[str, str] | None:
+        """(fetched_at, JSON) of a cached RDAP answer."""
+        row = self.db.execute(
+            "SELECT fetched_at, data FROM rdap_cache WHERE kind = ? AND key = ?", (kind, key)
+        ).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def put_rdap(self, kind: str, key: str, fetched_at: str, data: str) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO rdap_cache (kind, key, fetched_at, data) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT(kind, key) DO UPDATE SET fetched_at = excluded.fetched_at, data = excluded.data",
+                (kind, key, fetched_at, data),
+            )
+
+    def page_ip(self, url: str) -> str | None:
+        row = self.db.execute(
+            "SELECT ip FROM pages WHERE url = ? OR final_url = ? ORDER BY url = ? DESC LIMIT 1", (url, url, url)
+        ).fetchone()
+        return row[0] if row else None
+
+    # --- evidence: the exclusives' own captures, screenshots (migration 7; copywatch.evidence) ---
+
+    def exclusive_captures(self, urls: Sequence[str]) -> dict[str, ExclusiveCapture]:
+        """Where the outlet's own capture of each exclusive is (exclusives read from local files have
+        none): the page stored for the exclusive's fetched URL, with its WARC record."""
+        out: dict[str, ExclusiveCapture] = {}
+        for url in urls:
+            row = self.db.execute(
+                "SELECT e.url, e.fetched_url, e.title, e.published_at, p.fetched_at, p.sha256, p.warc_file,"
+                " p.warc_offset FROM exclusives e JOIN pages p ON p.final_url = e.fetched_url OR p.url = e.fetched_url"
+                " WHERE e.url = ? AND p.warc_file IS NOT NULL AND p.warc_file != ''"
+                " ORDER BY p.url = e.fetched_url DESC LIMIT 1",
+                (url,),
+            ).fetchone()
+            if row is not None:
+                out[url] = ExclusiveCapture(**dict(row))
+        return out
+
+    def screenshots(self, page_urls: Sequence[str] | None = None) -> dict[str, Screenshot]:
+        rows = self.db.execute("SELECT * FROM screenshots ORDER BY page_url").fetchall()
+        wanted = set(page_urls) if page_urls is not None else None
+        return {
+            r["page_url"]: Screenshot(**dict(r)) for r in rows if wanted is None or r["page_url"] in wanted
+        }
+
+    def record_screenshots(self, shots: Sequence[Screenshot], warc_files: Sequence[str] = ()) -> None:
+        """Store screenshots (and failures, with their error) taken after a scan; one try per page."""
+        with self.transaction() as db:
+            for shot in shots:
+                _upsert(db, "screenshots", asdict(shot), key=("page_url",), keep=())
+            db.executemany(
+                "INSERT OR IGNORE INTO warc_files (name, first_run) VALUES (?, ?)",
+                [(n, shots[0].run_id if shots else "") for n in warc_files],
+            )
+
+
+@dataclass(frozen=True)
+class ExclusiveCapture:
+    """The outlet's own capture of an exclusive: the original, beside the copies in a bundle."""
+
+    url: str
+    fetched_url: str
+    title: str
+    published_at: str | None
+    fetched_at: str
+    sha256: str
+    warc_file: str
+    warc_offset: int | None
+
+
+@dataclass(frozen=True)
+class Screenshot:
+    """A reported copy's page rendered once after the scan that found it (or why it could not be)."""
+
+    page_url: str
+    site: str
+    run_id: str
+    taken_at: str
+    sha256: str = ""  # of the PNG
+    width: int = 0
+    height: int = 0  # of the PNG (capped)
+    page_height: int = 0  # of the rendered page, before the cap
+    warc_file: str = ""  # the WARC resource record holding the PNG
+    warc_offset: int | None = None
+    error: str = ""  # why there is no screenshot ("" when there is one)
+
+
+def _history(db: sqlite3.Connection, case_id: int, event: dict[str, Any]) -> None:
+    db.execute(
+        "INSERT INTO case_history (case_id, at, actor, action, from_state, to_state, note, detail)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            case_id,
+            event["at"],
+            event["actor"],
+            event["action"],
+            event.get("from_state", ""),
+            event.get("to_state", ""),
+            event.get("note", ""),
+            json.dumps(event.get("detail", {}), ensure_ascii=False, sort_keys=True),
+        ),
+    )
 
 _FINDING_COLUMNS = frozenset(
     "page_url exclusive_url site page_title exclusive_title coverage similarity page_share match_type"
     " attribution attribution_evidence published_at exclusive_published_at published_order first_seen"
-    " captured_at http_status sha256 warc_file warc_offset page_text".split()
+    " captured_at http_status sha256 warc_file warc_offset page_text discovered_by".split()
 )
 
 
@@ -401,6 +876,19 @@ def _upsert(
     db.execute(sql, [row[c] for c in cols])
 
 
+def _statements(script: str) -> Iterator[str]:
+    """Split a migration into statements; a trigger's BEGIN ... END holds semicolons of its own."""
+    buf = ""
+    for part in script.split(";"):
+        buf += part + ";"
+        if sqlite3.complete_statement(buf):
+            if buf.strip(" \n;"):
+                yield buf
+            buf = ""
+    if buf.strip(" \n;"):
+        yield buf
+
+
 def _span(s: Span) -> tuple[int, int, int, int]:
     return (s.exclusive_start, s.exclusive_end, s.page_start, s.page_end)
 
@@ -435,4 +923,6 @@ def _finding(r: sqlite3.Row) -> Finding:
         exclusive_text=d.get("exclusive_text") or "",
         run_id=d["last_run"],
         online_status=d["online_status"],
+        rechecked_at=d.get("rechecked_at") or "",
+        discovered_by=d.get("discovered_by") or "watchlist",
     )

@@ -96,6 +96,8 @@ def align(
     *,
     k: int = 3,
     common: np.ndarray | Collection[int] = (),
+    formula: np.ndarray | None = None,
+    title_words: int = 0,
     max_gap: int = 8,
     min_span_words: int = 12,
     min_coverage: float = 0.0,
@@ -116,8 +118,15 @@ def align(
     """
     common_arr = common if isinstance(common, np.ndarray) else np.fromiter(common, dtype=ex_grams.dtype)
     noncommon = ~np.isin(ex_grams, common_arr) if len(common_arr) else np.ones(len(ex_grams), dtype=bool)
-    # Countable words: those covered by at least one non-common run of the exclusive.
-    countable = _countable(noncommon, ex_len, k)
+    # Formula runs (text the outlet's archive repeats from article to article) chain spans like any
+    # shared run but count for nothing: another day's weather bulletin shares its formula, not its
+    # figures, and a reader would say nothing was taken.
+    own = noncommon & ~np.isin(ex_grams, formula) if formula is not None and len(formula) else noncommon
+    # Countable words: those covered by at least one run of the exclusive's own (not common, not formula).
+    countable = _countable(own, ex_len, k)
+    # The exclusive's own title line, where extraction kept it as the first paragraph: a copy under
+    # a new headline copied the text all the same; match_type and coverage describe the text.
+    countable[: min(title_words, ex_len)] = False
     counted = int(np.count_nonzero(countable))
     if not counted or not len(page_grams):
         return Alignment((), 0.0, 0.0, 0.0, 0.0, counted)
@@ -164,6 +173,12 @@ def align(
         for c in done
         if (c[1] + k - c[0]) >= min_span_words and c[4] * 3 >= (c[1] + k - c[0])
     ]
+    if formula is not None and len(formula):
+        # a span of formula alone took nothing of this exclusive's own; nor do copied words fewer
+        # than one shortest passage in all
+        spans = [s for s in spans if np.count_nonzero(countable[s.ex_start : s.ex_end]) >= k]
+        if _union_length([(s.ex_start, s.ex_end) for s in spans], countable) < min(min_span_words, counted):
+            spans = []
     if not spans:
         return Alignment((), 0.0, 0.0, 0.0, 0.0, counted)
     spans.sort(key=lambda s: s.page_start)

@@ -26,8 +26,9 @@ deterministic: the same exclusives and page always give the same matches.
 
 from __future__ import annotations
 
+import hashlib
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 from scipy import sparse
@@ -95,7 +96,14 @@ class _DocFreq:
 class ExclusiveIndex:
     """All exclusives of the outlet, ready to be matched against pages."""
 
-    def __init__(self, exclusives: Sequence[Exclusive], config: MatchConfig | None = None):
+    def __init__(
+        self,
+        exclusives: Sequence[Exclusive],
+        config: MatchConfig | None = None,
+        archive: Mapping[str, bytes] | None = None,
+    ):
+        """``archive``: the outlet's other articles (URL -> ``article_runs``), from the store's formula
+        index; runs that ``formula_min_docs`` of the outlet's articles share are its formula."""
         self.config = config or MatchConfig()
         self._exclusives = tuple(exclusives)
         n = len(self._exclusives)
@@ -113,8 +121,10 @@ class ExclusiveIndex:
         pending: list[np.ndarray] = []
         at = 0
         word_df = _DocFreq()
+        self._title_words = np.zeros(n, dtype=np.int64)
         for e, ex in enumerate(self._exclusives):
             wh = word_hashes(ex.text)
+            self._title_words[e] = _title_line_words(ex)
             grams = run_hashes(wh, GRAM_WORDS)
             pending.append(_high32(grams))
             word_df.add(distinct(wh))
@@ -127,6 +137,7 @@ class ExclusiveIndex:
         limit = max(3, math.ceil(0.05 * n))
         self._common = self._common_runs(limit)
         self.common: frozenset[int] = frozenset(self._common.tolist())
+        self._formula = self._formula_runs(archive or {})
         self._build_candidate_index()
         vocab, df = word_df.result()
         # scikit-learn's TfidfTransformer over hashed word features (as HashingVectorizer makes
@@ -181,10 +192,35 @@ class ExclusiveIndex:
             total += np.bincount(np.searchsorted(suspects, runs), minlength=len(suspects))
         return suspects[total >= limit]
 
+    def _formula_runs(self, archive: Mapping[str, bytes]) -> np.ndarray:
+        """Sorted runs (not common) that at least ``formula_min_docs`` distinct articles of the outlet
+        carry: the exclusives loaded now and the archive's other articles. An article stored twice
+        (same runs under another URL) counts once, so a republished article never becomes formula."""
+        urls = {e.url for e in self._exclusives} | {e.fetched_url for e in self._exclusives}
+        df = _DocFreq()
+        seen: set[bytes] = set()
+        docs = [distinct(self._runs(e)) for e in range(len(self._exclusives))]
+        docs += [np.frombuffer(b, dtype="<u4").astype(np.uint32) for u, b in archive.items() if u not in urls]
+        for runs in docs:
+            key = hashlib.blake2b(runs.tobytes(), digest_size=16).digest()
+            if key in seen or not len(runs):
+                continue
+            seen.add(key)
+            df.add(runs.astype(np.uint64))
+        keys, counts = df.result()
+        formula = keys[counts >= self.config.formula_min_docs].astype(np.uint32)
+        return np.setdiff1d(formula, self._common)
+
+    def article_runs(self, e_idx: int) -> bytes:
+        """An exclusive's entry in the store's formula index."""
+        return distinct(self._runs(e_idx)).astype("<u4").tobytes()
+
     def _keys(self, runs: np.ndarray, sketch: PassageMinHash) -> np.ndarray:
-        """Distinct LSH band keys of a text's passages, its common runs left out first."""
+        """Distinct LSH band keys of a text's passages, its common and formula runs left out first."""
         if len(self._common):
             runs = runs[~np.isin(runs, self._common)]
+        if len(self._formula):
+            runs = runs[~np.isin(runs, self._formula)]
         return distinct(band_keys(sketch.signatures(runs), ROWS))
 
     def _build_candidate_index(self) -> None:
@@ -270,6 +306,8 @@ class ExclusiveIndex:
                 len(page_wh),
                 k=GRAM_WORDS,
                 common=self._common,
+                formula=self._formula,
+                title_words=int(self._title_words[e_idx]),
                 min_span_words=self.config.min_span_words,
                 min_coverage=self.config.min_coverage,
                 paragraphs=self._paragraph_starts(e_idx),
@@ -300,6 +338,23 @@ class ExclusiveIndex:
             match_type=match_type(a),
             spans=tuple(spans),
         )
+
+
+def _title_line_words(ex: Exclusive) -> int:
+    """Words of the exclusive's first paragraph when that paragraph is its title (0 otherwise)."""
+    if not ex.title.strip():
+        return 0
+    first = ex.text.split("\n", 1)[0]
+    first_wh, title_wh = word_hashes(first), word_hashes(ex.title)
+    if not len(first_wh) or len(first_wh) > 40:
+        return 0
+    a, b = set(first_wh.tolist()), set(title_wh.tolist())
+    return len(first_wh) if len(a & b) >= 0.8 * len(a | b) else 0
+
+
+def article_runs(text: str) -> bytes:
+    """A text's distinct 3-word runs, as the store's formula index keeps them (uint32, little-endian)."""
+    return distinct(_high32(run_hashes(word_hashes(text), GRAM_WORDS))).astype("<u4").tobytes()
 
 
 def _char_span(tokens: Tokens, start: int, end: int) -> tuple[int, int]:
