@@ -168,6 +168,8 @@ class Finding:
     exclusive_text: str = field(default="", compare=False, repr=False)
     run_id: str = ""
     online_status: str = ""  # from recheck: online, changed, removed ("" until rechecked)
+    rechecked_at: str = ""  # when online_status was last established (a recheck, or a scan that saw it)
+    discovered_by: str = "watchlist"  # "watchlist", or the search provider and query: "searxng: <phrase>"
 
 
 @dataclass(frozen=True)
@@ -177,7 +179,7 @@ class RunInfo:
     run_id: str  # e.g. "20261129T101500Z"
     started_at: str
     finished_at: str = ""
-    status: str = ""  # success, site_errors, failed, running
+    status: str = ""  # success, site_errors, failed, running, aborted (stopped before its commit)
     config_digest: str = ""
     code_version: str = ""
     sites: tuple[SiteResult, ...] = ()

@@ -298,7 +298,9 @@ class Scanner:
                         cfg.sites,
                     )
                 )
-                outputs += self._discover(store, fetcher, robots, index, exclusives, outlet_hosts, started, pool)
+                outputs += self._discover(
+                    store, fetcher, robots, index, exclusives, outlet_hosts, started, pool
+                )
             self.stop.check()  # Ctrl-C: nothing of this scan is committed
         except BaseException as e:
             # Stopped before its commit (Ctrl-C, or no exclusive at all): no stored row will point at
@@ -461,7 +463,8 @@ class Scanner:
         crawled, matched and attributed like any page, under one synthetic site per host; each
         finding says which query found it. A provider's failure is one line in the site errors."""
         self.stop.check()
-        found = self._discovery = discover(self.config, store, exclusives, outlet_hosts, progress=self.progress)
+        found = discover(self.config, store, exclusives, outlet_hosts, progress=self.progress)
+        self._discovery = found
         outputs = list(
             pool.map(
                 lambda d: self._scan_site(
