@@ -246,3 +246,22 @@ def test_readme_payload_check_gives_each_findings_sha256(
             [sys.executable, "-c", code, str(entry["warc_offset"])], cwd=out, capture_output=True, text=True
         )
         assert done.stdout.strip() == entry["sha256"], done.stderr
+
+
+def test_export_refuses_a_record_whose_block_digest_fails(tmp_path: Path) -> None:
+    """Issue 12 item 7: a record changed after capture is not copied into a fresh bundle (verify would
+    reject it); export names the file and offset in one line and writes nothing."""
+    from tests.test_wacz import corrupted_warc
+
+    warc_dir = tmp_path / "warc"
+    warc_dir.mkdir()
+    pages = {f"https://copycat.ma/a/{n}": page(n) for n in range(3)}
+    offsets = corrupted_warc(warc_dir / "crawl-1.warc.gz", pages, corrupt="https://copycat.ma/a/2")
+    findings = [finding(u, b, offsets[u]) for u, b in pages.items()]
+    out = tmp_path / "bundle"
+    with pytest.raises(ExportError) as err:
+        export_bundle(findings, out, warc_dir=warc_dir)
+    message = str(err.value)
+    assert "\n" not in message and "digest" in message
+    assert f"crawl-1.warc.gz@{offsets['https://copycat.ma/a/2']}" in message
+    assert not out.exists()

@@ -19,7 +19,6 @@ none. ``verify_bundle`` re-checks a bundle later, e.g. after it has been copied 
 from __future__ import annotations
 
 import dataclasses
-import gzip
 import hashlib
 import json
 import os
@@ -29,12 +28,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from warcio.archiveiterator import ArchiveIterator
 
 from .. import __version__
 from ..errors import ExportError
+from ..evidence.records import DamagedRecord, Record, capture_records
 from ..models import Finding
 from .evidence_csv import write_csv
 
@@ -66,59 +66,6 @@ def _sha256_file(path: Path) -> str:
         while block := f.read(_CHUNK):
             h.update(block)
     return h.hexdigest()
-
-
-def _records_from(fh: BinaryIO, offset: int, limit: int) -> list[_Record]:
-    """Up to ``limit`` records starting at ``offset``, each with its raw bytes copied from the file."""
-    fh.seek(offset)
-    iterator = ArchiveIterator(fh)
-    found: list[tuple[int, int, Any, str]] = []
-    for record in iterator:
-        payload = ""
-        if record.http_headers is not None:
-            h = hashlib.sha256()
-            while block := record.raw_stream.read(_CHUNK):
-                h.update(block)
-            payload = h.hexdigest()
-        iterator.read_to_end()
-        # warcio's offsets are file positions (it starts from fh.tell()).
-        found.append((iterator.get_record_offset(), iterator.get_record_length(), record, payload))
-        if len(found) >= limit:
-            break
-    out = []
-    for start, length, record, payload in found:
-        fh.seek(start)
-        raw = fh.read(length)
-        if not raw.startswith(b"\x1f\x8b"):
-            # An uncompressed WARC: compress the record as its own member. The digests cover the record
-            # block, not its compression, so they still hold.
-            raw = gzip.compress(raw + b"\r\n\r\n", mtime=0)
-        headers = record.rec_headers
-        out.append(
-            _Record(
-                raw=raw,
-                warc_type=headers.get_header("WARC-Type") or "",
-                record_id=headers.get_header("WARC-Record-ID") or "",
-                target_uri=headers.get_header("WARC-Target-URI") or "",
-                concurrent_to=headers.get_header("WARC-Concurrent-To") or "",
-                payload_sha256=payload,
-            )
-        )
-    return out
-
-
-def _capture_records(warc_path: Path, offset: int) -> list[_Record]:
-    """The response (or revisit) record at ``offset``, then its request if the next record is it."""
-    with warc_path.open("rb") as fh:
-        try:
-            pair = _records_from(fh, offset, 2)
-        except Exception:  # noqa: BLE001 - maybe only the neighbour is damaged: retry with one record
-            pair = _records_from(fh, offset, 1)
-    if not pair:
-        raise ValueError("no record at this offset")
-    if len(pair) == 2 and pair[1].warc_type == "request" and pair[1].concurrent_to == pair[0].record_id:
-        return pair
-    return pair[:1]
 
 
 # Step 3 of the README: a third party's one-line check of a body's SHA-256 with plain warcio.
@@ -176,7 +123,15 @@ Times are UTC (RFC 3339). The capture time is the WARC-Date of the response reco
 """
 
 
-def _manifest_entry(finding: Finding, record: _Record, bundle_offset: int, source: Path) -> dict[str, Any]:
+def refusal(problems: Sequence[str]) -> str:
+    """One line saying why nothing was exported: the first problem, and how many more."""
+    more = (
+        f" (and {len(problems) - 1} more problem(s): {'; '.join(problems[1:4])})" if len(problems) > 1 else ""
+    )
+    return f"cannot export the evidence bundle, nothing written: {problems[0]}{more}"
+
+
+def _manifest_entry(finding: Finding, record: Record, bundle_offset: int, source: Path) -> dict[str, Any]:
     return {
         "site": finding.site,
         "page_url": finding.page_url,
@@ -210,8 +165,8 @@ def export_bundle(
 
     # Collect every capture first, so all problems are reported at once.
     problems: list[str] = []
-    located: list[tuple[Finding, Path, list[_Record]]] = []
-    cache: dict[tuple[Path, int], list[_Record]] = {}
+    located: list[tuple[Finding, Path, list[Record]]] = []
+    cache: dict[tuple[Path, int], list[Record]] = {}
     for f in chosen:
         if not f.warc_file or f.warc_offset is None:
             problems.append(f"{f.page_url}: the finding has no WARC capture recorded")
@@ -220,7 +175,10 @@ def export_bundle(
         key = (source, f.warc_offset)
         if key not in cache:
             try:
-                cache[key] = _capture_records(source, f.warc_offset)
+                cache[key] = capture_records(source, f.warc_offset)
+            except DamagedRecord as e:
+                problems.append(f"{f.page_url}: {e}")
+                continue
             except OSError as e:
                 problems.append(f"{f.page_url}: cannot read {source}: {e.strerror or e}")
                 continue
@@ -239,7 +197,7 @@ def export_bundle(
             continue
         located.append((f, source, records))
     if problems:
-        raise ExportError("cannot export the evidence bundle:\n  " + "\n  ".join(problems))
+        raise ExportError(refusal(problems))
 
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
