@@ -1,0 +1,177 @@
+"""One archive source, scanned: records -> cheap probe -> (candidates only) the live scan's stages.
+
+``ArchiveMatcher`` holds what every Spark task needs, built once on the driver and broadcast: the
+config, the exclusives' ``ExclusiveIndex``, the outlet's hosts (its own pages are never copies)
+and which configured site a host belongs to. ``scan_source`` runs anywhere (a Spark executor, the
+benchmark's single process) and returns plain rows, in file order, so a task run twice returns the
+same rows.
+
+A candidate goes through the very code a live scan runs (``Scanner._page`` for trafilatura's
+extraction and the claimed date, ``ExclusiveIndex.match`` for alignment, ``Scanner._finding`` for
+the credit check and the finding's figures), so an archived copy is judged as the same page
+fetched live would be. Two things differ, by nature of an archive: short links in a copy are not
+followed (an executor does not browse the live web), and each record is one page (the pages of a
+paginated article sit in other records, often other files, and are matched one by one).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, fields
+from typing import Any
+
+from ..config import Config, SiteConfig
+from ..crawl.fetch import BoundedBody, DecodeError
+from ..match.fingerprint import run_hashes, word_hashes
+from ..match.index import GRAM_WORDS, ExclusiveIndex
+from ..models import Capture, Document, Finding
+from ..pipeline import Scanner, _host, _Seen
+from ..store import StoredPage
+from ..text.charset import decode_html
+from .probe import cheap_text, host_allowed, language_allowed
+from .records import ArchiveRecord, Counts, read_records
+from .sources import OpenOptions, Source
+
+_ROW_SKIP = {"spans", "run_id", "online_status", "warc_file", "warc_offset", "first_seen"}
+FINDING_FIELDS = tuple(f.name for f in fields(Finding) if f.name not in _ROW_SKIP)
+
+
+@dataclass(frozen=True)
+class ArchiveOptions:
+    """The ``[archive]`` settings a scan of archives uses."""
+
+    prefix: str = "https://data.commoncrawl.org/"
+    languages: tuple[str, ...] = ()
+    hosts: tuple[str, ...] = ()
+    max_record_bytes: int = 10_000_000
+
+
+def finding_row(finding: Finding, rec: ArchiveRecord) -> dict[str, Any]:
+    """A finding as one Parquet row: its figures, and where its record is in the archive."""
+    row: dict[str, Any] = {name: getattr(finding, name) for name in FINDING_FIELDS}
+    row["spans"] = json.dumps(
+        [[s.exclusive_start, s.exclusive_end, s.page_start, s.page_end] for s in finding.spans]
+    )
+    row |= {
+        "source_file": rec.source,
+        "record_offset": rec.offset,
+        "record_length": rec.length,
+        "record_date": rec.date,
+        "record_id": rec.record_id,
+        "warc_type": rec.warc_type,
+        "target_uri": rec.target_uri,
+        "payload_digest": rec.payload_digest,
+    }
+    return row
+
+
+class ArchiveMatcher:
+    """Everything a task needs to scan sources against the exclusives (picklable, broadcast once)."""
+
+    def __init__(self, config: Config, index: ExclusiveIndex, options: ArchiveOptions, *, probe: bool = True):
+        self.config = config
+        self.index = index
+        self.options = options
+        self.probe = probe  # False: extraction-first (trafilatura on every page), for the benchmark
+        self.by_url = {e.url: e for e in index.exclusives}
+        self.outlet_hosts = {d.lower().removeprefix("www.") for d in config.outlet.domains}
+        self.outlet_hosts |= {_host(e.fetched_url) for e in index.exclusives}
+        self.sites = {_host(seed): site for site in config.sites for seed in site.seeds}
+        self.open_options = OpenOptions(
+            user_agent=config.crawl.user_agent,
+            timeout_seconds=max(config.crawl.timeout_seconds, 60.0),
+            allow_private_addresses=config.crawl.allow_private_addresses,
+        )
+
+    def _want(self, uri: str) -> bool:
+        return _host(uri) not in self.outlet_hosts and host_allowed(uri, self.options.hosts)
+
+    def scan_source(self, source: Source) -> tuple[list[dict[str, Any]], Counts]:
+        """The finding rows of one source, in file order, and what happened to its records."""
+        counts = Counts()
+        rows: list[dict[str, Any]] = []
+        scanner = Scanner(self.config)
+        for rec in read_records(
+            source,
+            self.open_options,
+            counts,
+            max_record_bytes=self.options.max_record_bytes,
+            want_uri=self._want,
+        ):
+            for finding in self.scan_record(rec, counts, scanner):
+                rows.append(finding_row(finding, rec))
+        counts.findings = len(rows)
+        return rows, counts
+
+    def _body(self, rec: ArchiveRecord) -> bytes:
+        encoding = rec.header("content-encoding")
+        if not encoding:
+            return rec.payload
+        try:
+            body = BoundedBody(self.options.max_record_bytes, encoding)
+            body.feed(rec.payload)
+            return body.decoded.getvalue()
+        except DecodeError:  # archives often store the decoded body under the original header
+            return rec.payload
+
+    def scan_record(
+        self, rec: ArchiveRecord, counts: Counts, scanner: Scanner | None = None
+    ) -> list[Finding]:
+        """Probe one record; if it may copy an exclusive, judge it as a live scan would."""
+        scanner = scanner or Scanner(self.config)
+        body = self._body(rec)
+        content_type = rec.header("content-type") or ""
+        if rec.warc_type == "conversion":  # WET: the archive's extracted text, no HTML
+            text = body.decode("utf-8", "replace")
+            html = (
+                "<html><body>" + "".join(f"<p>{_escape(p)}</p>" for p in text.split("\n")) + "</body></html>"
+            )
+            body, content_type = html.encode("utf-8"), "text/html; charset=utf-8"
+        else:
+            html, _ = decode_html(body, content_type)
+            if not content_type and "<html" not in html[:2048].lower():
+                counts.not_html += 1
+                return []
+            text = cheap_text(html)
+        if not language_allowed(self.options.languages, rec.language, html, text):
+            counts.filtered += 1
+            return []
+        counts.probed += 1
+        if self.probe and not self.index.candidates(run_hashes(word_hashes(text), GRAM_WORDS)):
+            return []
+        counts.candidates += 1
+        host = _host(rec.target_uri)
+        site = self.sites.get(host) or SiteConfig(name=host, seeds=())
+        capture = Capture(
+            url=rec.target_uri,
+            final_url=rec.target_uri,
+            status=rec.status,
+            outcome="ok",
+            fetched_at=rec.date,
+            headers=rec.headers,
+            body=body,
+            sha256=rec.sha256,
+            ip=rec.ip,
+            content_type=content_type,
+            warc_file=rec.source,
+            warc_offset=rec.offset,
+        )
+        if rec.warc_type == "conversion":
+            doc = Document(url=rec.target_uri, title="", text=text, html=html)
+            page = StoredPage(
+                url=rec.target_uri, site=site.name, final_url=rec.target_uri, status=200, title="", text=text,
+                body_z=StoredPage.compress(body), content_type=content_type, sha256=rec.sha256, etag=None,
+                last_modified=None, lastmod=None, published_at=None, ip=None, redirects=(),
+                fetched_at=rec.date, first_seen=rec.date, warc_file=rec.source, warc_offset=rec.offset,
+            )  # fmt: skip
+        else:
+            page, doc = scanner._page(site, capture, None, rec.date, None)
+        out = []
+        for m in self.index.match(rec.target_uri, doc.text):
+            seen = _Seen(capture, page, doc, None)
+            out.append(scanner._finding(site, [seen], doc.text, m, self.by_url[m.exclusive_url], rec.date))
+        return out
+
+
+def _escape(s: str) -> str:
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
