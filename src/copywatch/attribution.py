@@ -291,7 +291,9 @@ def _parse(html: str) -> etree._Element | None:
     if not html or not html.strip():
         return None
     try:
-        parser = lxml.html.HTMLParser(encoding="utf-8")
+        # huge_tree: without it libxml2 drops everything nested deeper than 255 elements, and a
+        # credit after a 300-deep widget would be missed
+        parser = lxml.html.HTMLParser(encoding="utf-8", huge_tree=True)
         root = lxml.html.document_fromstring(html.encode("utf-8", "replace"), parser=parser)
     except (etree.ParserError, ValueError):
         return None
@@ -304,6 +306,11 @@ def _parse(html: str) -> etree._Element | None:
 
 def _is_el(node: object) -> bool:
     return isinstance(getattr(node, "tag", None), str)
+
+
+def _text_of(node: etree._Element) -> str:
+    """An element's text; "" for a comment or processing instruction (lxml raises on those)."""
+    return node.text_content() if _is_el(node) else ""
 
 
 def _inline_text(el: etree._Element, out: list[str]) -> None:
@@ -551,7 +558,7 @@ def _loose_text(body: etree._Element) -> tuple[str, str]:
     after = [body.tail or ""]
     sib = body.getnext()
     while sib is not None and not (_is_el(sib) and sib.tag in _BLOCK_TAGS):
-        after.append(("\n" if sib.tag == "br" else sib.text_content()) + (sib.tail or ""))
+        after.append(("\n" if sib.tag == "br" else _text_of(sib)) + (sib.tail or ""))
         sib = sib.getnext()
     before: list[str] = []
     sib = body.getprevious()
@@ -559,7 +566,7 @@ def _loose_text(body: etree._Element) -> tuple[str, str]:
         before.insert(0, sib.tail or "")
         if _is_el(sib) and sib.tag in _BLOCK_TAGS:
             break
-        before.insert(0, "\n" if sib.tag == "br" else sib.text_content())
+        before.insert(0, "\n" if sib.tag == "br" else _text_of(sib))
         sib = sib.getprevious()
     else:
         parent = body.getparent()
