@@ -14,7 +14,6 @@ import json
 import logging
 import sys
 from dataclasses import replace
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -359,23 +358,26 @@ def report(config_path: str) -> None:
     show_default=True,
     metavar="DIR",
     type=click.Path(file_okay=False),
-    help="Bundles go in DIR/<site>-<time>/.",
+    help="Bundles go in DIR/<site>-<time>.wacz (or DIR/<site>-<time>/ with --format folder).",
 )
-def export(config_path: str, site: str | None, out_dir: str) -> None:
-    """Write an evidence bundle: CSV rows, WARC captures and a SHA-256 manifest."""
-    from .report.bundle import export_bundle
-    from .store import Store
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["wacz", "folder"]),
+    default="wacz",
+    show_default=True,
+    help="A WACZ file (ReplayWeb.page opens it), or the older folder bundle.",
+)
+def export(config_path: str, site: str | None, out_dir: str, fmt: str) -> None:
+    """Write an evidence bundle: a WACZ with the copies' and originals' WARC records, CSV, summary,
+    screenshots, SHA-256 of every file and, with [evidence] tsa_url, a trusted timestamp."""
+    from .evidence.export import export_evidence
 
-    config = _load(config_path)
-    with Store(config.store_path, create=False) as store:
-        findings = store.findings(site)
-    if not findings:
-        raise CopywatchError(f"no copies stored{' for site ' + repr(site) if site else ''}")
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    target = Path(out_dir) / f"{site or 'all-sites'}-{stamp}"
-    path = export_bundle(findings, target, warc_dir=config.warc_dir, site=site)
-
-    click.echo(f"bundle: {path} ({len(findings)} copies)")
+    done = export_evidence(_load(config_path), site, Path(out_dir), fmt)
+    extra = f", {done.originals} originals, {done.screenshots} screenshots" if fmt == "wacz" else ""
+    click.echo(f"bundle: {done.path} ({done.copies} copies{extra})")
+    if fmt == "wacz":
+        click.echo(f"timestamp: {done.timestamped or 'none (not timestamped: set [evidence] tsa_url)'}")
 
 
 @main.command()
@@ -430,16 +432,25 @@ def vacuum(config_path: str) -> None:
 
 
 @main.command()
-@click.argument("bundle_dir", metavar="BUNDLE_DIR", type=click.Path(exists=True, file_okay=False))
-def verify(bundle_dir: str) -> None:
-    """Check an evidence bundle: file hashes, WARC digests, captured payloads."""
-    from .report.bundle import verify_bundle
+@click.argument("bundle_dir", metavar="BUNDLE", type=click.Path(exists=True))
+@click.option(
+    "--tsa-cert",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    metavar="PEM",
+    help="Check the timestamp against this TSA certificate (default: the one in the bundle).",
+)
+def verify(bundle_dir: str, tsa_cert: str | None) -> None:
+    """Check an evidence bundle (.wacz or folder): file hashes, WARC digests, payloads, timestamp."""
+    from .evidence.export import verify_evidence
 
-    problems = verify_bundle(Path(bundle_dir))
+    problems, notes = verify_evidence(Path(bundle_dir), Path(tsa_cert) if tsa_cert else None)
     for p in problems:
         click.echo(f"FAIL {_printable(p)}")
     if problems:
         sys.exit(EXIT_FAILED)
+    for n in notes:
+        click.echo(f"  {_printable(n)}")
     click.echo(f"OK {bundle_dir}: every file and capture matches its manifest")
 
 
@@ -472,6 +483,45 @@ def status(config_path: str, limit: int) -> None:
                 click.echo(f"    {s.site}: {s.error}")
 
 
+# --- sites: the watchlist and the sites found through search (issue 13) ---------------------------
+
+
+@main.command()
+@CONFIG_OPTION
+@click.option(
+    "--suggest",
+    is_flag=True,
+    help="Print the hosts search found with uncredited copies more than once, as [[sites]] tables.",
+)
+def sites(config_path: str, suggest: bool) -> None:
+    """List the watched sites and the sites found through search; --suggest: TOML to add the worst."""
+    from .discovery.suggest import suggestions, to_toml
+    from .store import Store
+
+    config = _load(config_path)
+    with Store(config.store_path, create=False) as store:
+        findings = store.findings()
+    found = suggestions(findings, config.sites)
+    if suggest:
+        if found:
+            click.echo(to_toml(found), nl=False)
+        else:
+            click.echo("# no host found through search carried uncredited copies more than once", err=True)
+        return
+    for s in config.sites:
+        click.echo(f"watched  {_printable(s.name)}{'  (partner)' if s.partner else ''}")
+    by_site: dict[str, list[int]] = {}
+    for f in findings:
+        if f.discovered_by != "watchlist":
+            counts = by_site.setdefault(f.site, [0, 0])
+            counts[0] += 1
+            counts[1] += f.attribution == "none"
+    for name, (copies, uncredited) in sorted(by_site.items(), key=lambda x: (-x[1][1], x[0])):
+        click.echo(f"search   {_printable(name)}  copies {copies}, uncredited {uncredited}")
+    if found:
+        click.echo(f"{len(found)} of them carried uncredited copies more than once: see `sites --suggest`")
+
+
 # --- check-config and findings (issue 12) ---------------------------------------------------------
 
 
@@ -490,9 +540,12 @@ def check_config_command(config_path: str) -> None:
     click.echo(f"config {config.source}: valid")
 
     def line(c: SourceCheck) -> str:
-        what = {"files": f"{c.urls} local .html file(s)", "html": "an HTML page (links followed)"}.get(
-            c.kind, f"{c.kind}, {c.urls} URLs" if c.kind else ""
-        )
+        what = {
+            "files": f"{c.urls} local .html file(s)",
+            "html": "an HTML page (links followed)" + (f", {c.urls} URLs in sitemaps" if c.urls else ""),
+            "error": "",
+            "": "",
+        }.get(c.kind, f"{c.kind}, {c.urls} URLs")
         robots = {"local": "", "invalid": ""}.get(c.robots, f"robots.txt: {c.robots}")
         parts = [p for p in (robots, what) if p]
         if c.sitemaps:

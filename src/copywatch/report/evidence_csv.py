@@ -44,6 +44,7 @@ CSV_COLUMNS: tuple[str, ...] = (
     "warc_file",
     "warc_offset",
     "run_id",
+    "discovered_by",  # "watchlist", or the search provider and query that found the copy
 )
 
 # A spreadsheet treats a cell starting with one of these as a formula (or strips it and then does).

@@ -418,6 +418,7 @@ def build_context(
     ranking = [s.row for s in sections if not s.row.partner and s.row.uncredited]
     crediting = [s.row for s in sections if not s.row.partner and not s.row.uncredited]
     partners = [s.row for s in sections if s.row.partner]
+    discovered = _discovered_sites(sections)
 
     by_exclusive: dict[str, list[CopyView]] = defaultdict(list)
     for v in views:
@@ -457,6 +458,7 @@ def build_context(
         "ranking": ranking,
         "crediting": crediting,
         "partners": partners,
+        "discovered": discovered,
         "sections": sections,
         "exclusives": exclusives,
         "site_errors": sorted(errors.items()),
@@ -466,6 +468,17 @@ def build_context(
         "version": __version__,
         "any_shortened": any(v.shortened for v in views),
     }
+
+
+def _discovered_sites(sections: Sequence[SiteSection]) -> list[tuple[SiteRow, tuple[str, ...]]]:
+    """Sites found through search discovery, not in the watchlist: (their row, the queries that found
+    them), most uncredited copies first."""
+    out = []
+    for s in sections:
+        how = [v.f.discovered_by for v in s.copies]
+        if how and all(h and h != "watchlist" for h in how):
+            out.append((s.row, tuple(dict.fromkeys(how))))
+    return sorted(out, key=lambda x: (-x[0].uncredited, -x[0].copies, x[0].site))
 
 
 def _desc(value: str) -> str:
