@@ -92,6 +92,11 @@ def test_unusable_store_or_report_folder_is_one_line_naming_it(tmp_path):
     store_cfg.write_text(base + '[store]\npath = "blocker/cw.db"\n', encoding="utf-8")
     report_cfg = tmp_path / "report.toml"
     report_cfg.write_text(base + '[report]\ndir = "blocker/reports"\n', encoding="utf-8")
+    # a stored run, so that `report` gets as far as the report folder (a scan checks it first)
+    good_cfg = tmp_path / "good.toml"
+    good_cfg.write_text(base + '[report]\ndir = "good"\n', encoding="utf-8")
+    good = CliRunner().invoke(main, ["scan", "--config", str(good_cfg)])
+    assert good.exit_code == 0, good.output
     runs = [
         ("scan", store_cfg),
         ("status", store_cfg),

@@ -9,6 +9,7 @@
     ├── StoreError                  the SQLite store cannot be opened, migrated or written
     │   └── ScanLocked              another scan holds the store's lock
     ├── ExclusivesError             the outlet's exclusives could not be loaded (none found)
+    ├── ScanInterrupted             Ctrl-C (SIGINT) stopped a scan; nothing of it was stored
     └── ExportError                 an evidence bundle could not be written or verified
 
 Stages record per-page and per-site failures as data (a Capture's ``outcome``, a SiteResult's
@@ -53,6 +54,10 @@ class ScanLocked(StoreError):
 
 class ExclusivesError(CopywatchError):
     """The outlet's exclusives could not be loaded."""
+
+
+class ScanInterrupted(CopywatchError):
+    """A scan was stopped by Ctrl-C (SIGINT) after its current fetches; nothing of it was stored."""
 
 
 class ExportError(CopywatchError):
