@@ -670,7 +670,15 @@ def write_run_reports(
     out = Path(config.report.dir) / run.run_id
     out.mkdir(parents=True, exist_ok=True)
     write_csv(findings, out / "evidence.csv")
-    write_report(out, findings, run, history, outlet_name=config.outlet.name, new_keys=new_keys or set())
+    write_report(
+        out,
+        findings,
+        run,
+        history,
+        outlet_name=config.outlet.name,
+        new_keys=new_keys or set(),
+        app_url=config.report.base_url,  # each pursued copy links to its case in `copywatch serve`
+    )
     latest = Path(config.report.dir) / "latest"
     tmp = Path(config.report.dir) / ".latest.tmp"
     shutil.rmtree(tmp, ignore_errors=True)

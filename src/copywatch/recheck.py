@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import UTC, datetime
 
+from .cases.followup import RecheckFollowup
 from .config import Config
 from .crawl.archive import WarcArchive
 from .crawl.fetch import Fetcher
@@ -35,9 +36,11 @@ def recheck(config: Config, store: Store, site: str | None = None) -> Counter[st
     fetcher = Fetcher(config.crawl, archive=archive)
     robots = RobotsCache(fetcher)
     counts: Counter[str] = Counter()
+    followup = RecheckFollowup(config, store)  # moves the cases: removed, credit added
     try:
         for page_url, exclusive_urls in sorted(by_page.items()):
             when = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+            doc = None
             if not robots.allowed(page_url):
                 status = "unreachable"
             else:
@@ -48,11 +51,13 @@ def recheck(config: Config, store: Store, site: str | None = None) -> Counter[st
                     if cap.sha256 == sha[page_url]:
                         status = "online"
                     else:
-                        still = {m.exclusive_url for m in index.match(cap.final_url, extract(cap).text)}
+                        doc = extract(cap)
+                        still = {m.exclusive_url for m in index.match(cap.final_url, doc.text)}
                         status = "changed" if still & set(exclusive_urls) else "removed"
                 else:
                     status = "unreachable"
             store.set_online_status(page_url, status, when)
+            followup.page(page_url, status, doc, exclusive_urls)
             counts[status] += 1
     finally:
         fetcher.close()

@@ -356,8 +356,13 @@ def build_context(
     outlet_name: str = "",
     new_keys: Collection[tuple[str, str]] = (),
     accepted_credit: Collection[str] = CREDIT_KINDS,
+    app_url: str = "",
 ) -> dict[str, Any]:
-    """Everything the template shows, computed once; kept separate so it can be tested directly."""
+    """Everything the template shows, computed once; kept separate so it can be tested directly.
+
+    ``app_url``: config [report] base_url, where ``copywatch serve`` publishes the reports; each
+    pursued copy then links to its case page there (``/reports/case?...``). Offline, the link is
+    just a link: the report itself needs nothing from the app."""
     new_set = set(new_keys)
 
     def is_new(f: Finding) -> bool:
@@ -467,6 +472,7 @@ def build_context(
         "history": list(reversed(runs))[:20],
         "version": __version__,
         "any_shortened": any(v.shortened for v in views),
+        "case_link": f"{app_url.rstrip('/')}/case" if safe_href(app_url) else "",
     }
 
 
@@ -508,13 +514,20 @@ def render_report(
     outlet_name: str = "",
     new_keys: Collection[tuple[str, str]] = (),
     accepted_credit: Collection[str] = CREDIT_KINDS,
+    app_url: str = "",
 ) -> str:
     """The report as one HTML string. ``new_keys``: (page_url, exclusive_url) first seen in this run.
 
     ``accepted_credit``: the attribution kinds that count as credit (config [attribution] accept).
     """
     context = build_context(
-        findings, run, history, outlet_name=outlet_name, new_keys=new_keys, accepted_credit=accepted_credit
+        findings,
+        run,
+        history,
+        outlet_name=outlet_name,
+        new_keys=new_keys,
+        accepted_credit=accepted_credit,
+        app_url=app_url,
     )
     return environment().get_template("report.html.j2").render(**context)
 

@@ -1,0 +1,41 @@
+"""Run the web app with uvicorn: the secret from the environment, cases synced, then serve."""
+
+from __future__ import annotations
+
+import os
+
+from ..cases.service import CaseBook
+from ..config import Config
+from ..errors import ConfigError
+from ..store import Store
+from .app import create_app
+
+
+def session_secret(config: Config) -> str:
+    name = config.web.session_secret_env
+    value = os.environ.get(name, "") if name else ""
+    if len(value) < 32:
+        raise ConfigError(
+            f"{config.source}: [web] session_secret_env: the environment variable {name!r} must hold a"
+            " secret of at least 32 characters"
+            " (e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)"
+        )
+    return value
+
+
+def serve(config: Config, host: str | None = None, port: int | None = None) -> None:
+    import uvicorn
+
+    secret = session_secret(config)
+    with Store(config.store_path) as store:
+        CaseBook(store).sync()  # cases for what earlier scans found
+    app = create_app(config, secret)
+    uvicorn.run(
+        app,
+        host=host or config.web.host,
+        port=port or config.web.port,
+        proxy_headers=True,  # X-Forwarded-* from a reverse proxy on this machine
+        forwarded_allow_ips="127.0.0.1",
+        server_header=False,
+        log_level="info",
+    )
