@@ -27,8 +27,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 from . import __version__
 from .alerts import send_alerts
-from .cases.followup import after_scan
 from .attribution import attribute, claimed_published_time, published_order
+from .cases.followup import after_scan
 from .config import Config, SiteConfig
 from .crawl.archive import WarcArchive
 from .crawl.discover import SiteCrawl, crawl_site, discover_exclusives, next_page, normalize_url
