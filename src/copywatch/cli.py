@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -97,7 +98,11 @@ class _Progress:
 def _load(path: str) -> Config:
     """The config, or a ConfigError that the command group turns into one line and exit status 2
     (the command line was fine: no "Usage:" preamble)."""
-    return load_config(path)
+    config = load_config(path)
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:  # named in the one line a damaged or full store gives (see _Cli.invoke)
+        ctx.meta["copywatch.store"] = config.store_path
+    return config
 
 
 def _fail(e: CopywatchError | OSError) -> None:
@@ -225,6 +230,10 @@ class _Cli(click.Group):
             sys.exit(EXIT_INTERRUPTED)
         except (CopywatchError, OSError) as e:
             _fail(e)
+        except sqlite3.Error as e:  # a damaged store, or a full disk under it: one line, not a traceback
+            from .store import store_error
+
+            _fail(store_error(ctx.meta.get("copywatch.store", "the store"), e))
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The command list with each command's first sentence in full (click cuts it at ~45

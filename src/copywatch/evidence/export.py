@@ -1,0 +1,72 @@
+"""`copywatch export` and `copywatch verify` as library calls: what the CLI's two commands run.
+
+``export_evidence`` reads a site's (or every site's) copies, the exclusives' own captures and the
+screenshots from the store and writes one WACZ (or, with ``fmt="folder"``, the older folder bundle);
+with ``[evidence] tsa_url`` the WACZ is timestamped. ``verify_evidence`` checks either kind.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ..config import Config
+from ..errors import CopywatchError, ExportError
+from ..report.bundle import export_bundle, verify_bundle
+from ..store import Store
+from .wacz import export_wacz, tsa_stamper, verify_wacz
+
+
+@dataclass(frozen=True)
+class Exported:
+    path: Path
+    copies: int
+    originals: int
+    screenshots: int
+    timestamped: str  # "" when not timestamped, else when and by whom
+
+
+def export_evidence(config: Config, site: str | None, out_dir: Path, fmt: str = "wacz") -> Exported:
+    with Store(config.store_path, create=False) as store:
+        findings = store.findings(site)
+        if not findings:
+            raise CopywatchError(f"no copies stored{' for site ' + repr(site) if site else ''}")
+        originals = store.exclusive_captures(sorted({f.exclusive_url for f in findings}))
+        shots = store.screenshots(sorted({f.page_url for f in findings}))
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    name = f"{site or 'all-sites'}-{stamp}"
+    if fmt == "folder":
+        path = export_bundle(findings, Path(out_dir) / name, warc_dir=config.warc_dir, site=site)
+        return Exported(path, len(findings), 0, 0, "")
+    ev = config.evidence
+    stamper = None
+    cert = None
+    if ev.tsa_url:
+        try:
+            cert = Path(ev.tsa_cert).read_bytes()
+        except OSError as e:
+            raise ExportError(f"[evidence] tsa_cert {ev.tsa_cert}: cannot read ({e.strerror or e})") from e
+        stamper = tsa_stamper(ev.tsa_url, cert, ev.tsa_timeout_seconds)
+    summary = export_wacz(
+        findings,
+        Path(out_dir) / f"{name}.wacz",
+        warc_dir=config.warc_dir,
+        site=site,
+        originals=originals,
+        screenshots=shots,
+        stamper=stamper,
+        tsa_cert_pem=cert,
+        outlet_name=config.outlet.name,
+    )
+    stamped = f"{summary.timestamp.gen_time} by {summary.timestamp.tsa_name}" if summary.timestamp else ""
+    return Exported(summary.path, summary.copies, summary.originals, summary.screenshots, stamped)
+
+
+def verify_evidence(path: Path, tsa_cert: Path | None = None) -> tuple[list[str], list[str]]:
+    """(problems, notes) for a .wacz file or a folder bundle; no problems = intact."""
+    path = Path(path)
+    if path.is_dir():
+        return verify_bundle(path), ["folder bundle (no timestamp)"]
+    result = verify_wacz(path, tsa_cert=tsa_cert)
+    return list(result.problems), list(result.notes)
