@@ -831,6 +831,22 @@ def _history(db: sqlite3.Connection, case_id: int, event: dict[str, Any]) -> Non
         ),
     )
 
+# --- hostile input and full disks (issue 12): one line for any SQLite failure ---------------------
+
+
+def store_error(path: object, e: sqlite3.Error) -> StoreError:
+    """The one-line error for a SQLite failure while using the store at ``path``."""
+    text = str(e)
+    if "full" in text or "disk I/O" in text:
+        return StoreError(f"{path}: cannot write the store: no space left on the device ({text})")
+    if isinstance(e, sqlite3.DatabaseError) and ("malformed" in text or "not a database" in text):
+        return StoreError(
+            f"{path}: the store is damaged ({text}); restore it from a backup"
+            " (sqlite3's .recover command may save what is left)"
+        )
+    return StoreError(f"{path}: the store cannot be used ({type(e).__name__}: {text})")
+
+
 _FINDING_COLUMNS = frozenset(
     "page_url exclusive_url site page_title exclusive_title coverage similarity page_share match_type"
     " attribution attribution_evidence published_at exclusive_published_at published_order first_seen"
