@@ -1,0 +1,131 @@
+#!/usr/bin/env python3
+"""Turn the labeller's reading notes into benchmarks/natural/labels.jsonl.
+
+    python benchmarks/natural/make_labels.py NOTES.tsv [--selection selection.jsonl] [--out labels.jsonl]
+
+NOTES.tsv has one line per pair read: index in selection.jsonl, pair id, label, share,
+credit position, credit text, note (tab separated; written while reading the pairs with
+show_pairs.py). This script joins them with the selection (document ids, urls, outlets, dates,
+titles, the author field) and checks each line against the pair it names. It writes no text of
+the articles beyond titles and the `author` field (the byline/dateline line), and it cross-checks
+the credit position against the page: "byline" needs the acronym/name in the author field,
+"dateline"/"body"/"end" need it in the body; a disagreement stops the script.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from build_pairs import REPO  # noqa: E402
+from show_pairs import docs_for  # noqa: E402
+
+LABELS = {"copy", "partial", "quote", "same_event", "unrelated"}
+CREDIT_POS = {"none", "byline", "dateline", "body", "end"}
+# names by which each original outlet is credited (for the cross-check only)
+OUTLET_NAMES = {
+    "was": ["واس", "وكالة الأنباء السعودية", "SPA"],
+    "skynews": ["سكاي نيوز"],
+}
+
+
+def names_in(text: str, outlet: str) -> bool:
+    for n in OUTLET_NAMES.get(outlet, []):
+        if re.search(r"(?<![\w])" + re.escape(n) + r"(?![\w])", text):
+            return True
+    return False
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("notes")
+    ap.add_argument("--selection", default=str(HERE / "selection.jsonl"))
+    ap.add_argument("--out", default=str(HERE / "labels.jsonl"))
+    ap.add_argument("--data", default=str(REPO.parent / "shared" / "data"))
+    a = ap.parse_args()
+    sel = [json.loads(line) for line in open(a.selection, encoding="utf-8")]
+    docs = docs_for({r["orig"] for r in sel} | {r["copy"] for r in sel}, Path(a.data))
+    out = []
+    problems = []
+    for n, line in enumerate(open(a.notes, encoding="utf-8"), 1):
+        f = line.rstrip("\n").split("\t")
+        if len(f) != 7:
+            problems.append(f"line {n}: {len(f)} fields")
+            continue
+        idx, pid, label, share, pos, ctext, note = f
+        r = sel[int(idx)]
+        if r["pair_id"] != pid:
+            problems.append(f"line {n}: index {idx} is {r['pair_id']}, not {pid}")
+            continue
+        if label not in LABELS or pos not in CREDIT_POS:
+            problems.append(f"line {n}: bad label/position {label}/{pos}")
+            continue
+        o, c = docs[r["orig"]], docs[r["copy"]]
+        in_author = names_in(c["author"], r["orig_outlet"])
+        in_body = names_in(c["content"], r["orig_outlet"])
+        if pos == "byline" and not in_author:
+            problems.append(
+                f"line {n} {pid}: byline credit but the author field {c['author']!r} names no alias"
+            )
+        if pos in ("dateline", "body", "end") and not in_body:
+            problems.append(f"line {n} {pid}: {pos} credit but the body names no alias")
+        if pos == "none" and label in ("copy", "partial") and in_author:
+            problems.append(f"line {n} {pid}: no credit recorded but the author field is {c['author']!r}")
+        if pos != "none" and ctext and ctext.strip() not in (c["author"] + "\n" + c["content"]):
+            problems.append(f"line {n} {pid}: credit text {ctext!r} not found on the page")
+        share_f = float(share)
+        out.append(
+            {
+                "pair_id": pid,
+                "web": r["web"],
+                "label": label,
+                "formula": note.startswith("formula"),
+                "share": share_f,
+                "expected_report": label in ("copy", "partial") and share_f >= 0.25,
+                "credit": pos,
+                "credit_text": ctext,
+                "note": note,
+                "original": {
+                    "id": o["id"],
+                    "outlet": o["outlet"],
+                    "url": o["url"],
+                    "date": o["date"],
+                    "title": o["title"],
+                },
+                "page": {
+                    "id": c["id"],
+                    "outlet": c["outlet"],
+                    "url": c["url"],
+                    "date": c["date"],
+                    "title": c["title"],
+                    "author": c["author"],
+                },
+                "candidate": {
+                    "kind": r["kind"],
+                    "share_5gram": r["share_5gram"],
+                    "page_share_5gram": r["copy_share_5gram"],
+                    "cosine": r["cosine"],
+                    "date_gap_days": r["date_gap_days"],
+                    "added_as": r.get("added_as", ""),
+                },
+                "labelled_by": "model-assisted engineer reading both texts (show_pairs.py)",
+            }
+        )
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
+        return 1
+    with open(a.out, "w", encoding="utf-8") as fh:
+        for rec in out:
+            fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    print(f"{len(out)} labels -> {a.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
