@@ -27,7 +27,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from . import __version__
 from .alerts import send_alerts
-from .attribution import attribute, claimed_published_time, published_order
+from .attribution import attribute
 from .cases.followup import after_scan
 from .config import Config, SiteConfig
 from .crawl.archive import WarcArchive
@@ -44,6 +44,7 @@ from .report.evidence_csv import write_csv
 from .report.html import write_report
 from .store import ScanResults, Store, StoredPage
 from .text.charset import decode_html
+from .text.dates import claimed_published_time, published_order
 from .text.extract import canonical_url, extract
 from .text.lxml_guard import LXML
 from .text.normalize import normalize_text

@@ -224,3 +224,58 @@ def words(text: str) -> list[str]:
 def normalize_text(text: str) -> str:
     """The folded words of a text joined by single spaces: for comparisons and TF-IDF."""
     return " ".join(tokenize(text).words)
+
+
+# ---------------------------------------------------------------------------------------------------
+# The second fold: names and credit phrases (used by attribution), beside the matcher's above
+# ---------------------------------------------------------------------------------------------------
+#
+# Both folds agree on what makes two spellings the same word: hamza and madda on alef, waw and yaa
+# (أ إ آ ٱ -> ا, ؤ -> و, ئ -> ي), ى/ی -> ي, ک -> ك, ة -> ه, harakat, tatweel, invisible bidi and
+# zero-width controls (U+200F ...), Arabic-Indic and Persian digits, Latin case. They differ where
+# their jobs differ:
+# - the matcher's fold (``fold``/``tokenize``) maps letter by letter and keeps offsets into the
+#   original text, so copied passages can be highlighted; it drops punctuation between words;
+# - the names fold (``fold_for_names``) decomposes (NFKD) and drops every combining mark, so Latin
+#   accents fold too ("Crédit" = "credit", "Al-Yaoum" = "al yaoum"), and it keeps punctuation,
+#   folding the quotes to ASCII: a credit is recognised by what stands around the name (the
+#   parentheses of «(واس)», the dash of «الرياض - واس», the colon of «المصدر:»). Its offsets refer
+#   to the folded string, which is all the credit check needs.
+
+_NAME_TABLE = str.maketrans(
+    {
+        "ى": "ي",
+        "ی": "ي",  # Persian yeh
+        "ک": "ك",  # keheh
+        "ٱ": "ا",  # alef wasla (no decomposition)
+        "ة": "ه",
+        "ـ": "",  # tatweel
+        "«": '"',
+        "»": '"',
+        "“": '"',
+        "”": '"',
+        "’": "'",
+        **{c: "" for c in _INVISIBLE},
+        **{chr(0x0660 + i): str(i) for i in range(10)},  # Arabic-Indic digits
+        **{chr(0x06F0 + i): str(i) for i in range(10)},  # Extended (Persian) digits
+    }
+)
+NAME_WORD = re.compile(r"\w+")
+
+
+def fold_for_names(text: str) -> str:
+    """Fold spelling variants so names and phrases compare equal however they were typed.
+
+    NFKD then dropping combining marks removes harakat and the hamza/madda carried by alef, waw and
+    yaa (أ إ آ -> ا, ؤ -> و, ئ -> ي) as well as Latin accents (Crédit -> credit); then ى ی -> ي,
+    ک -> ك, ٱ -> ا, ة -> ه, tatweel and invisible controls removed, digits to ASCII, Latin
+    case-folded. Punctuation is kept (see above).
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", stripped).translate(_NAME_TABLE).casefold()
+
+
+def name_tokens(text: str) -> list[str]:
+    """The words of a text under the names fold."""
+    return NAME_WORD.findall(fold_for_names(text))

@@ -1,0 +1,177 @@
+"""The outlet's names in a text: long names folded, short ones (acronyms) as whole words; credit
+phrases, parentheses, datelines and credit lines around them; the exclusivity notice."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from ..config import OutletConfig
+from ..text.normalize import NAME_WORD as _WORD
+from ..text.normalize import fold_for_names as normalize_ar
+from ..text.normalize import name_tokens as _tokens
+from .vocabulary import (
+    _CREDIT_PHRASES,
+    _CREDIT_WORDS,
+    _DATE_WORDS,
+    _FILLERS,
+    _MAX_GAP,
+    _MAX_LINE_OTHERS,
+    _MAX_LINE_TOKENS,
+    _NOTICE_EXCLUSIVE,
+    _NOTICE_FORBID,
+    _PAREN_CLOSE,
+    _PAREN_OPEN,
+    _SEPARATORS,
+)
+
+
+@dataclass(frozen=True)
+class _Hit:
+    start: int  # token index of the name's first token
+    end: int  # token index after the name
+    char_start: int
+    char_end: int
+    short: bool = False  # a short name (an acronym such as واس, MAP, و.م.ع): credit positions only
+
+
+def is_short_name(name: str) -> bool:
+    """Three letters or fewer (واس, MAP, SPA), or spelled in single letters (و.م.ع, أ ف ب).
+
+    Such a name is matched as a whole word only, and counts only in a credit position (a dateline,
+    a credit line at the top or end of the article, a byline): elsewhere the same letters are too
+    often another word, or the agency named inside the copied news itself.
+    """
+    toks = _tokens(name)
+    return bool(toks) and (len("".join(toks)) <= 3 or (len(toks) > 1 and all(len(t) == 1 for t in toks)))
+
+
+class _Names:
+    """The outlet's names. Long names as compact keys ("كواليساليوم", "kawalisalyaoum"): spacing,
+    hyphens, quotes and spelling variants are folded away, and an attached one-letter prefix
+    (و ف ب ل ك) allowed. Short names (``is_short_name``) as exact token sequences: whole words only,
+    so «بواسطة» never matches «واس»."""
+
+    def __init__(self, outlet: OutletConfig) -> None:
+        keys: set[str] = set()
+        short: set[tuple[str, ...]] = set()
+        for name in (outlet.name, *outlet.aliases, *outlet.domains):
+            toks = _tokens(name)
+            if not toks:
+                continue  # config validation refuses such a name; nothing to look for
+            if is_short_name(name):
+                short.add(tuple(toks))
+            else:
+                keys.add("".join(toks))
+        self.keys = keys
+        self.short = short
+        self.max_len = (
+            max((len(_tokens(n)) for n in (outlet.name, *outlet.aliases, *outlet.domains)), default=1) + 1
+        )
+
+    def find(self, text: str) -> tuple[list[re.Match[str]], list[_Hit]]:
+        norm = normalize_ar(text)
+        ms = list(_WORD.finditer(norm))
+        toks = [m.group() for m in ms]
+        hits: list[_Hit] = []
+        i = 0
+        while i < len(toks):
+            found = 0
+            is_short = False
+            for length in range(min(self.max_len, len(toks) - i), 0, -1):
+                joined = "".join(toks[i : i + length])
+                if joined in self.keys or (
+                    len(toks[i]) > 2 and toks[i][0] in "وفبلك" and joined[1:] in self.keys
+                ):
+                    found = length
+                    break
+                if tuple(toks[i : i + length]) in self.short:
+                    found, is_short = length, True
+                    break
+            if found:
+                hits.append(_Hit(i, i + found, ms[i].start(), ms[i + found - 1].end(), is_short))
+                i += found
+            else:
+                i += 1
+        return ms, hits
+
+    def any_long(self, text: str) -> bool:
+        return any(not h.short for h in self.find(text)[1])
+
+    def any(self, text: str) -> bool:
+        return bool(self.find(text)[1])
+
+
+def _has_phrase_before(toks: list[str], hit: _Hit) -> bool:
+    """A credit phrase ending at most _MAX_GAP tokens before the name. Leading filler words of the
+    matched alias ("موقع" of "موقع كواليس اليوم") may belong to the phrase ("أفاد موقع")."""
+    start = hit.start
+    while start < hit.end - 1 and toks[start] in _FILLERS:
+        start += 1
+    window = toks[max(0, start - 6 - _MAX_GAP) : start]
+    for phrase in _CREDIT_PHRASES:
+        n = len(phrase)
+        for j in range(len(window) - n, -1, -1):
+            if tuple(window[j : j + n]) == phrase and len(window) - (j + n) <= _MAX_GAP:
+                return True
+    return False
+
+
+def _in_parentheses(norm: str, hit: _Hit) -> bool:
+    before = norm[: hit.char_start].rstrip(" \"'")
+    after = norm[hit.char_end :].lstrip(" \"'")
+    return bool(before) and before[-1] in _PAREN_OPEN and bool(after) and after[0] in _PAREN_CLOSE
+
+
+def _sentences(text: str) -> list[str]:
+    return [s.strip() for s in re.split(r"(?<=[.!?؟…])\s+|\n+", text) if s.strip()]
+
+
+def _is_notice(sentence: str, notice_norm: str) -> bool:
+    norm = normalize_ar(sentence)
+    if notice_norm:
+        a, b = " ".join(_WORD.findall(norm)), notice_norm
+        if a and (b in a and len(b) >= 0.6 * len(a) or SequenceMatcher(None, a, b).ratio() >= 0.75):
+            return True
+    return bool(_NOTICE_EXCLUSIVE.search(norm) and _NOTICE_FORBID.search(norm))
+
+
+def _dateish(tok: str) -> bool:
+    return tok.isdigit() or tok in _DATE_WORDS
+
+
+def _credit_line(line: str, names: _Names) -> bool:
+    """A short line naming the outlet with little else: «الرياض - واس», «(و.م.ع)», «Rabat (MAP)»,
+    «واس - جدة», «كواليس اليوم», «المصدر: واس»."""
+    ms, hits = names.find(line)
+    toks = [m.group() for m in ms]
+    if not hits or len(toks) > _MAX_LINE_TOKENS:
+        return False
+    inside = {k for h in hits for k in range(h.start, h.end)}
+    others = [t for k, t in enumerate(toks) if k not in inside and not _dateish(t) and t not in _CREDIT_WORDS]
+    return len(others) <= _MAX_LINE_OTHERS
+
+
+def _dateline(text: str, names: _Names) -> bool:
+    """The opening of a first paragraph: «الرياض - واس:», «واس - جدة:», «جدة : واس», «الرباط (و.م.ع) -»,
+    «الرياض 28 رمضان 1436 هـ الموافق 14 يوليو 2015 م واس», «Rabat - MAP -». The name comes within the
+    first words, after at most a city (and a date), set off by a separator or parentheses."""
+    head = text.strip()[:160]
+    norm = normalize_ar(head)
+    ms, hits = names.find(head)
+    toks = [m.group() for m in ms]
+    for h in hits:
+        before = toks[: h.start]
+        words_before = [t for t in before if not _dateish(t) and t not in _CREDIT_WORDS]
+        if len(words_before) > 3 or len(before) > 14:
+            continue
+        after = norm[h.char_end :].lstrip(" \"'")
+        prior = norm[: h.char_start].rstrip(" \"'")
+        set_off = (after[:1] in _SEPARATORS or after[:1] in _PAREN_CLOSE) or (
+            prior[-1:] in _SEPARATORS or prior[-1:] in _PAREN_OPEN
+        )
+        dated = sum(1 for t in before if _dateish(t)) >= 2  # «... 2015 م واس أكد»: SPA's own form
+        if set_off or dated or not after:
+            return True
+    return False

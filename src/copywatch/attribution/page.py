@@ -1,0 +1,262 @@
+"""The page model: the article body located from the copied text, its region, page furniture."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from lxml import etree
+
+from ..text.dom import (
+    BLOCK_TAGS as _BLOCK_TAGS,
+)
+from ..text.dom import (
+    FURNITURE_GLUED as _FURNITURE_GLUED,
+)
+from ..text.dom import (
+    FURNITURE_PAIRS as _FURNITURE_PAIRS,
+)
+from ..text.dom import (
+    FURNITURE_TAGS as _FURNITURE_TAGS,
+)
+from ..text.dom import (
+    FURNITURE_WORDS as _FURNITURE_WORDS,
+)
+from ..text.dom import (
+    HEADER_WORDS as _HEADER_WORDS,
+)
+from ..text.dom import (
+    TEXT_LEVEL as _TEXT_LEVEL,
+)
+from ..text.dom import (
+    ancestors as _ancestors,
+)
+from ..text.dom import (
+    blocks as _blocks,
+)
+from ..text.dom import (
+    class_tokens as _class_tokens,
+)
+from ..text.dom import (
+    is_el as _is_el,
+)
+from ..text.dom import (
+    text_of as _text_of,
+)
+from ..text.normalize import name_tokens as _tokens
+from .vocabulary import _BYLINE_WORDS, _FURNITURE_HEADINGS
+
+
+def _starts_with(tokens: list[str], phrases: Iterable[tuple[str, ...]]) -> bool:
+    return any(p and tuple(tokens[: len(p)]) == p for p in phrases)
+
+
+def _heading_is_furniture(el: etree._Element) -> bool:
+    """A container whose first short child reads "مواقع صديقة", "اقرأ أيضا", "Lire aussi"..."""
+    for ch in el:
+        if not _is_el(ch):
+            continue
+        text = ch.text_content().strip()
+        if not text:
+            continue
+        return len(text) < 60 and _starts_with(_tokens(text), _FURNITURE_HEADINGS)
+    return False
+
+
+def _is_furniture_el(el: etree._Element, page_level: bool) -> bool:
+    """Is this one element a piece of page furniture? ``page_level``: it is not inside the article's
+    own container (a <header> inside an <article> holds the title and byline, not site furniture)."""
+    tag = el.tag
+    if tag in _FURNITURE_TAGS:
+        return True
+    toks = _class_tokens(el)
+    if page_level and (tag == "header" or any(t in _HEADER_WORDS for t in toks)):
+        return True
+    for i, t in enumerate(toks):
+        if t in _FURNITURE_WORDS or any(
+            t != g and (t.startswith(g) or t.endswith(g)) for g in _FURNITURE_GLUED
+        ):
+            return True
+        if i + 1 < len(toks) and (t, toks[i + 1]) in _FURNITURE_PAIRS:
+            return True
+    if (el.get("role") or "").lower() in ("navigation", "complementary", "contentinfo", "banner"):
+        return True
+    return len(el) >= 2 and _heading_is_furniture(el)
+
+
+def _in_link_list(el: etree._Element) -> bool:
+    """A link (or name) that is one item of a list of 3+ links: a blogroll, menu or partner list."""
+    for anc in _ancestors(el)[:4]:
+        if anc.tag == "li":
+            lst = anc.getparent()
+            if lst is not None and lst.tag in ("ul", "ol"):
+                items = [li for li in lst if _is_el(li) and li.tag == "li"]
+                return len(items) >= 3 and sum(1 for li in items if li.find(".//a") is not None) >= 3
+    return False
+
+
+# ---------------------------------------------------------------------------------------------------
+# The page model: article body, region, furniture, position
+# ---------------------------------------------------------------------------------------------------
+
+
+def _shingles(tokens: list[str], n: int = 3) -> set[tuple[str, ...]]:
+    if len(tokens) < n:
+        return {tuple(tokens)} if tokens else set()
+    return {tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1)}
+
+
+@dataclass
+class _Page:
+    """The parsed page with its article body located; answers "is this element credit-eligible"."""
+
+    root: etree._Element
+    body: etree._Element  # the article body: the element holding the copied text
+    region: list[etree._Element]  # body plus the credit-line siblings just before/after it
+    order: dict[etree._Element, int]  # document order, for "after the last copied paragraph"
+    last_copied: int  # document-order index of the last copied block (-1 if unknown)
+
+    def lca(self, el: etree._Element) -> etree._Element:
+        mine = _ancestors(self.body)
+        ids = {id(a) for a in mine}
+        for a in _ancestors(el):
+            if id(a) in ids:
+                return a
+        return self.root
+
+    def furniture(self, el: etree._Element) -> bool:
+        """Furniture between el and its common ancestor with the body (so a layout wrapper such as
+        "has-sidebar" around the whole article does not make the article furniture)."""
+        top = self.lca(el)
+        page_level = top.tag in ("html", "body") and not any(
+            a.tag in ("article", "main") for a in _ancestors(el)
+        )
+        for a in _ancestors(el):
+            if a is top:
+                break
+            if _is_furniture_el(a, page_level):
+                return True
+        return False
+
+    def in_region(self, el: etree._Element) -> bool:
+        anc = {id(a) for a in _ancestors(el)}
+        return any(id(r) in anc for r in self.region)
+
+    def where(self, el: etree._Element) -> str:
+        anc = _ancestors(el)
+        if any(a.tag == "head" for a in anc):
+            return "head"
+        if any(_is_byline_el(a) for a in anc[:4]):
+            return "byline"
+        if not self.in_region(el):
+            return "elsewhere"
+        if self.last_copied >= 0 and self.order.get(el, -1) > self.last_copied:
+            return "end_of_article"
+        return "body"
+
+
+def _is_byline_el(el: etree._Element) -> bool:
+    if (el.get("rel") or "").lower() == "author" or (el.get("itemprop") or "").lower() == "author":
+        return True
+    raw = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
+    return any(w in raw for w in _BYLINE_WORDS) and "comment" not in raw
+
+
+def _locate(root: etree._Element, references: list[str]) -> _Page:
+    """Find the article body as the deepest element holding >= 80 % of the copied text."""
+    order = {el: i for i, el in enumerate(root.iter())}
+    blocks = list(_blocks(root))
+    body_el = root.find("body")
+    fallback = body_el if body_el is not None else root
+    matched: list[tuple[etree._Element, int]] = []
+    for ref in references:
+        ref_sh = _shingles(_tokens(ref))
+        if not ref_sh:
+            continue
+        for el, text in blocks:
+            sh = _shingles(_tokens(text))
+            if len(sh) < 3:
+                continue
+            hit = len(sh & ref_sh)
+            if hit / len(sh) >= 0.5:
+                matched.append((el, hit))
+        if matched:
+            break
+    if matched:
+        total = sum(w for _, w in matched)
+        weight: dict[int, int] = {}
+        depth: dict[int, int] = {}
+        by_id: dict[int, etree._Element] = {}
+        for el, w in matched:
+            anc = _ancestors(el)
+            for d, a in enumerate(reversed(anc)):
+                weight[id(a)] = weight.get(id(a), 0) + w
+                depth[id(a)] = d
+                by_id[id(a)] = a
+        best = max((k for k in weight if weight[k] >= 0.8 * total), key=lambda k: depth[k])
+        body = by_id[best]
+        last = max(order[el] for el, _ in matched)
+    else:
+        guess = _densest(blocks)
+        body = guess if guess is not None else fallback
+        last = -1
+    if body.tag in _TEXT_LEVEL and body.getparent() is not None:
+        body = body.getparent()
+    if body.tag in ("html",):
+        body = fallback
+    return _Page(root, body, _region(body), order, last)
+
+
+def _densest(blocks: list[tuple[etree._Element, str]]) -> etree._Element | None:
+    """No copied text to go by: the container of the most paragraph text (a readability guess)."""
+    for el, _ in blocks:
+        if el.tag == "article" or (el.get("itemprop") or "").lower() == "articlebody":
+            return el
+    score: dict[int, int] = {}
+    by_id: dict[int, etree._Element] = {}
+    for el, text in blocks:
+        if len(text) < 80:
+            continue
+        parent = el if el.tag not in _TEXT_LEVEL else el.getparent()
+        if parent is None:
+            continue
+        score[id(parent)] = score.get(id(parent), 0) + len(text)
+        by_id[id(parent)] = parent
+    return by_id[max(score, key=lambda k: score[k])] if score else None
+
+
+def _region(body: etree._Element) -> list[etree._Element]:
+    """The body and up to two non-empty sibling elements on each side: credit lines placed just
+    outside the text container ("المصدر: ..." after it, "نقلا عن ..." before it)."""
+    region = [body]
+    for step in (lambda e: e.getprevious(), lambda e: e.getnext()):
+        sib = step(body)
+        kept = 0
+        while sib is not None and kept < 2:
+            if _is_el(sib) and (sib.text_content().strip() or sib.find(".//img") is not None):
+                region.append(sib)
+                kept += 1
+            sib = step(sib)
+    return region
+
+
+def _loose_text(body: etree._Element) -> tuple[str, str]:
+    """Text sitting loose in the body's parent right before and after it, up to the next block:
+    old table layouts put "(المصدر)" as bare text after the article's <div>."""
+    after = [body.tail or ""]
+    sib = body.getnext()
+    while sib is not None and not (_is_el(sib) and sib.tag in _BLOCK_TAGS):
+        after.append(("\n" if sib.tag == "br" else _text_of(sib)) + (sib.tail or ""))
+        sib = sib.getnext()
+    before: list[str] = []
+    sib = body.getprevious()
+    while sib is not None:
+        before.insert(0, sib.tail or "")
+        if _is_el(sib) and sib.tag in _BLOCK_TAGS:
+            break
+        before.insert(0, "\n" if sib.tag == "br" else _text_of(sib))
+        sib = sib.getprevious()
+    else:
+        parent = body.getparent()
+        before.insert(0, (parent.text or "") if parent is not None else "")
+    return "".join(before)[-400:], "".join(after)[:400]

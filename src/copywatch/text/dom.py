@@ -1,0 +1,134 @@
+"""The parsed page's tree: parsing (nothing dropped, however deep), text of blocks, ancestors,
+classes, JSON-LD, and the vocabulary of page furniture (footers, sidebars, widgets) that the credit
+check and the date finder both skip.
+
+Comments and processing instructions are nodes too in lxml, without ``text_content()``: every
+helper here takes them in its stride (``text_of``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+
+import lxml.html
+from lxml import etree
+
+BLOCK_TAGS = frozenset(
+    """address article aside blockquote body dd details dialog div dl dt fieldset figcaption figure
+    footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section table tbody td tfoot th
+    thead tr ul center""".split()
+)
+TEXT_LEVEL = frozenset({"p", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "dd", "dt", "pre"})
+DROP_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "object")
+
+# class/id words marking page furniture. Compared per token (class split on -, _ and spaces), and
+# as a prefix/suffix of a token for glued forms ("sidebarleft", "mostread").
+FURNITURE_WORDS = frozenset(
+    """footer foot ftr sidebar side aside widget widgets related menu nav navbar navigation comment
+    comments cmt cmts share sharing social partners partner blogroll friends mostread popular trending
+    readalso breadcrumb breadcrumbs ticker breaking tags tagcloud topbar newsletter latest ad ads
+    advert advertisement sponsor sponsored promo outbrain taboola disqus""".split()
+)
+FURNITURE_GLUED = ("footer", "sidebar", "widget", "related", "comment", "blogroll", "partner", "navbar")
+FURNITURE_PAIRS = (("most", "read"), ("read", "also"), ("most", "viewed"), ("see", "also"))
+FURNITURE_TAGS = frozenset({"footer", "nav", "aside", "form", "menu"})
+HEADER_WORDS = frozenset({"header", "hdr", "masthead"})
+
+
+def parse_html(html: str) -> etree._Element | None:
+    """Parse as bytes so a stray XML encoding declaration cannot make lxml refuse a str."""
+    if not html or not html.strip():
+        return None
+    try:
+        # huge_tree: without it libxml2 drops everything nested deeper than 255 elements, and a
+        # credit after a 300-deep widget would be missed
+        parser = lxml.html.HTMLParser(encoding="utf-8", huge_tree=True)
+        root = lxml.html.document_fromstring(html.encode("utf-8", "replace"), parser=parser)
+    except (etree.ParserError, ValueError):
+        return None
+    for el in list(root.iter(*DROP_TAGS)):
+        if el.tag == "script" and "ld+json" in (el.get("type") or ""):
+            continue
+        el.drop_tree()
+    return root
+
+
+def is_el(node: object) -> bool:
+    return isinstance(getattr(node, "tag", None), str)
+
+
+def text_of(node: etree._Element) -> str:
+    """An element's text; "" for a comment or processing instruction (lxml raises on those)."""
+    return node.text_content() if is_el(node) else ""
+
+
+def _inline_text(el: etree._Element, out: list[str]) -> None:
+    for ch in el:
+        if not is_el(ch):
+            out.append(ch.tail or "")
+            continue
+        if ch.tag in BLOCK_TAGS:
+            out.append("\n")
+        elif ch.tag == "br":
+            out.append("\n")
+        else:
+            if ch.tag != "script":
+                out.append(ch.text or "")
+                _inline_text(ch, out)
+        out.append(ch.tail or "")
+
+
+def own_text(el: etree._Element) -> str:
+    """The text of a block without the text of the blocks nested in it (<br> becomes a newline)."""
+    out = [el.text or ""] if el.tag != "script" else []
+    _inline_text(el, out)
+    return re.sub(r"[ \t\r\f\v\xa0]+", " ", "".join(out)).strip()
+
+
+def blocks(root: etree._Element) -> Iterator[tuple[etree._Element, str]]:
+    for el in root.iter():
+        if is_el(el) and el.tag in BLOCK_TAGS and el.tag not in ("html", "head"):
+            text = own_text(el)
+            if text:
+                yield el, text
+
+
+def ancestors(el: etree._Element) -> list[etree._Element]:
+    """el and its ancestors, innermost first."""
+    out = []
+    node: etree._Element | None = el
+    while node is not None:
+        out.append(node)
+        node = node.getparent()
+    return out
+
+
+def class_tokens(el: etree._Element) -> list[str]:
+    raw = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
+    return [t for t in re.split(r"[\s\-_]+", raw) if t]
+
+
+def json_ld(root: etree._Element) -> list[object]:
+    out = []
+    for el in root.iter("script"):
+        if "ld+json" in (el.get("type") or "").lower() and el.text:
+            try:
+                out.append(json.loads(el.text))
+            except ValueError:
+                continue
+    return out
+
+
+def find_key(data: object, key: str) -> Iterator[object]:
+    """Every value of ``key`` in nested JSON-LD (top level first, then @graph and nested nodes)."""
+    if isinstance(data, dict):
+        if key in data:
+            yield data[key]
+        for k, v in data.items():
+            if k != key:
+                yield from find_key(v, key)
+    elif isinstance(data, list):
+        for v in data:
+            yield from find_key(v, key)

@@ -1,0 +1,29 @@
+"""The two folds of text/normalize.py agree on what makes two spellings one word."""
+
+from __future__ import annotations
+
+import pytest
+
+from copywatch.text.normalize import fold_for_names, name_tokens, words
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("ٱلرباط", "الرباط"),  # alef wasla
+        ("کواليس", "كواليس"),  # keheh
+        ("الیوم", "اليوم"),  # Persian yeh
+        ("كواليس\u200f اليوم", "كواليس اليوم"),  # a right-to-left mark
+        ("كَوَالِيسُ الْيَوْمِ", "كواليس اليوم"),  # harakat
+        ("أخبار إضافية آخر", "اخبار اضافيه اخر"),
+        ("٢٠٢٤", "2024"),
+    ],
+)
+def test_both_folds_agree(a: str, b: str) -> None:
+    assert name_tokens(a) == name_tokens(b)
+    assert words(a) == words(b)
+
+
+def test_the_names_fold_keeps_punctuation_and_folds_accents() -> None:
+    assert fold_for_names("Crédit : «واس»") == 'credit : "واس"'
+    assert name_tokens("الرياض - واس") == ["الرياض", "واس"]
