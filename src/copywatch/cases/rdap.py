@@ -283,7 +283,7 @@ class RdapClient:
         return 200, data
 
     def _fresh(self, kind: str, key: str) -> dict[str, Any] | None:
-        hit = self.store.rdap_cached(kind, key)
+        hit = self.store.rdap_cached(kind, key) if self.cfg.rdap_cache_days > 0 else None  # 0: always ask
         if hit is None:
             return None
         fetched_at, blob = hit
