@@ -31,7 +31,7 @@ from .attribution import attribute
 from .cases.followup import after_scan
 from .config import Config, SiteConfig
 from .crawl.archive import WarcArchive
-from .crawl.discover import SiteCrawl, crawl_site, discover_exclusives, next_page, normalize_url
+from .crawl.discover import SiteCrawl, crawl_site, discover_exclusives, next_page
 from .crawl.fetch import Fetcher, KnownPage
 from .crawl.robots import RobotsCache
 from .discovery.run import Discovery, discover
@@ -48,6 +48,7 @@ from .text.dates import claimed_published_time, published_order
 from .text.extract import canonical_url, extract
 from .text.lxml_guard import LXML
 from .text.normalize import normalize_text
+from .urls import normalize_url
 
 log = logging.getLogger("copywatch")
 
@@ -353,6 +354,10 @@ class Scanner:
         run = store.runs(limit=1)[0]
         self._discovery.mark_done(store, run.run_id)  # its queries' result pages were looked at
         after_scan(store)  # cases: new copies opened, changed dismissed copies reopened, credit followed
+        if cfg.evidence.screenshots:  # each new copy rendered once, after its evidence is stored
+            from .evidence.screenshot import screenshot_new_copies
+
+            screenshot_new_copies(cfg, store, new, [p for o in outputs for p in o.pages], run.run_id)
         log.info("run %s committed; writing reports", run_id)
         report_dir: Path | None
         try:
@@ -527,7 +532,7 @@ class Scanner:
                     findings.append(self._finding(site, chain, text, m, by_url[m.exclusive_url], started))
             result = crawl.result()
             for warning in crawl.warnings:
-                log.warning("site %s: a seed failed, the others were crawled: %s", site.name, warning)
+                log.warning("site %s: %s (the rest of the site was crawled)", site.name, warning)
             for limit in ("max_site_seconds", "max_pages_per_site"):
                 if crawl.limits_hit.get(limit):
                     log.warning("site %s: stopped at %s; %d URLs left for the next scan (see [crawl])",

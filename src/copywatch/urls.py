@@ -1,22 +1,77 @@
-"""URL identity for the credit check: the variants of one article's URL folded to one key.
+"""URL identity, in one place: one spelling per page for the crawler, one key per article for the
+credit check, one key per host for politeness, and one list of tracking parameters for all three.
 
-http/https, www./m./amp. hosts, AMP forms, tracking parameters, trailing slashes and fragments do
-not make a different article.
+- ``normalize_url``: what the crawler fetches and stores; drops the fragment, tracking parameters,
+  user info and default ports, keeps every other query parameter in order (``?id=123`` is often
+  the article itself);
+- ``url_key``: (host, path, query) with the variants of one article folded together: http/https,
+  www./m./amp. hosts, AMP forms, trailing slashes, index pages. Two URLs with the same key are
+  the same article for the credit check;
+- ``host_key``: the politeness key (host, and the port when it is not the default).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
-_TRACKING_PARAMS = frozenset(
-    {"amp", "fbclid", "gclid", "ref", "outputtype", "output", "at_medium", "at_campaign"}
+import httpx
+
+# Query parameters that never make another page: ad and analytics click ids, AMP switches.
+TRACKING_PARAMS = frozenset(
+    """fbclid gclid dclid gbraid wbraid msclkid yclid igshid mc_cid mc_eid _ga _gl
+    amp outputtype output at_medium at_campaign ref""".split()
 )
 _HOST_PREFIXES = ("www.", "m.", "mobile.", "amp.")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_SAFE_PATH = "/%:@!$&'()*+,;=-._~"
 
 
-def host_key(netloc_host: str | None, port: int | None, scheme: str) -> str:
+def is_tracking(param: str) -> bool:
+    """utm_* and the parameters of TRACKING_PARAMS (case-insensitive)."""
+    p = param.lower()
+    return p.startswith("utm_") or p in TRACKING_PARAMS
+
+
+def normalize_url(url: str, base: str | None = None, max_length: int = 2083) -> str | None:
+    """One spelling per page, or None for what is never fetched (non-http(s), too long, no host).
+
+    Drops the fragment, tracking parameters (utm_*, fbclid, gclid, ...), user info and default
+    ports; lowercases scheme and host; percent-encodes non-ASCII paths; keeps other query
+    parameters in their order, since ``?id=123`` is often the article itself.
+    """
+    url = url.strip()
+    if base:
+        url = urljoin(base, url)
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS or not parts.hostname:
+        return None
+    host = parts.hostname.lower().rstrip(".")
+    if ":" in host:
+        host = f"[{host}]"
+    netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
+    path = quote(parts.path or "/", safe=_SAFE_PATH)
+    kept = [p for p in parts.query.split("&") if p and not is_tracking(p.split("=", 1)[0])]
+    query = quote("&".join(kept), safe=_SAFE_PATH + "?")
+    out = urlunsplit((scheme, netloc, path, query, ""))
+    return out if len(out) <= max_length else None
+
+
+def host_key(url: str | httpx.URL) -> str:
+    """The politeness key of a URL: host, plus the port when it is not the scheme's default."""
+    u = httpx.URL(url) if isinstance(url, str) else url
+    host = f"[{u.host}]" if ":" in u.host else u.host  # an IPv6 literal keeps its brackets
+    return host if u.port is None else f"{host}:{u.port}"
+
+
+def article_host(netloc_host: str | None, port: int | None, scheme: str) -> str:
+    """The host part of ``url_key``: lowercased, www./m./mobile./amp. dropped, non-default port kept."""
     h = (netloc_host or "").lower().rstrip(".")
     for p in _HOST_PREFIXES:
         if h.startswith(p) and h.count(".") >= 2:
@@ -52,9 +107,9 @@ def url_key(url: str, base: str = "") -> tuple[str, str, str] | None:
     query = [
         (k, v)
         for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        if not k.lower().startswith("utm_") and k.lower() not in _TRACKING_PARAMS
+        if not is_tracking(k)
     ]
-    return host_key(parts.hostname, port, parts.scheme), path, urlencode(sorted(query))
+    return article_host(parts.hostname, port, parts.scheme), path, urlencode(sorted(query))
 
 
 def host_matches(host: str, domains: Iterable[str]) -> bool:

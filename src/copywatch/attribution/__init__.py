@@ -38,7 +38,7 @@ from ..text.dates import claimed_published_time, published_order
 from ..text.dom import parse_html as _parse
 from ..text.lxml_guard import serialized
 from ..text.normalize import fold_for_names as normalize_ar
-from ..urls import host_key as _host
+from ..urls import article_host as _host
 from ..urls import host_matches as _host_matches
 from ..urls import is_home_path as _is_home_path
 from ..urls import url_key

@@ -29,7 +29,7 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Literal
-from urllib.parse import quote, urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit
 
 import lxml.etree
 import lxml.html
@@ -38,7 +38,8 @@ from ..config import CrawlConfig, SiteConfig
 from ..models import Capture, SiteResult
 from ..text.charset import decode_html
 from ..text.lxml_guard import serialized
-from .fetch import Fetcher, KnownPage, bounded_gunzip, host_key, utc_now
+from ..urls import TRACKING_PARAMS, host_key, normalize_url  # noqa: F401 - re-exported
+from .fetch import Fetcher, KnownPage, bounded_gunzip, utc_now
 from .robots import RobotsCache
 
 Source = Literal["sitemap", "robots_sitemap", "feed", "links", "seed", "file"]
@@ -46,16 +47,10 @@ DocKind = Literal["sitemapindex", "urlset", "feed", "text", "html", "unknown"]
 
 MAX_INDEX_DOCS = 50  # sitemap/feed documents fetched per site and scan
 FRONTIER_FACTOR = 20  # at most this many times max_pages_per_site URLs are remembered per site
-TRACKING_PARAMS = frozenset(
-    {"fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "igshid", "mc_cid"}
-)
-TRACKING_PARAMS |= {"mc_eid", "_ga", "_gl"}
 SKIP_EXTENSIONS = frozenset(
     ".jpg .jpeg .png .gif .webp .svg .ico .bmp .pdf .zip .rar .7z .mp3 .mp4 .m4a .avi .mov .webm .css .js"
     " .woff .woff2 .ttf .doc .docx .xls .xlsx .ppt .pptx .exe .apk .dmg".split()
 )
-_DEFAULT_PORTS = {"http": 80, "https": 443}
-_SAFE_PATH = "/%:@!$&'()*+,;=-._~"
 
 
 @dataclass(frozen=True)
@@ -99,42 +94,6 @@ class SiteCrawl:
 
 
 # --- URLs -----------------------------------------------------------------------------------------
-
-
-def normalize_url(url: str, base: str | None = None, max_length: int = 2083) -> str | None:
-    """One spelling per page, or None for what is never fetched (non-http(s), too long, no host).
-
-    Drops the fragment, tracking parameters (utm_*, fbclid, gclid, ...), user info and default
-    ports; lowercases scheme and host; percent-encodes non-ASCII paths; keeps other query
-    parameters in their order, since ``?id=123`` is often the article itself.
-    """
-    url = url.strip()
-    if base:
-        url = urljoin(base, url)
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError:
-        return None
-    scheme = parts.scheme.lower()
-    if scheme not in _DEFAULT_PORTS or not parts.hostname:
-        return None
-    host = parts.hostname.lower().rstrip(".")
-    if ":" in host:
-        host = f"[{host}]"
-    netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
-    path = quote(parts.path or "/", safe=_SAFE_PATH)
-    kept = [
-        p
-        for p in parts.query.split("&")
-        if p
-        and not (
-            p.split("=", 1)[0].lower().startswith("utm_") or p.split("=", 1)[0].lower() in TRACKING_PARAMS
-        )
-    ]
-    query = quote("&".join(kept), safe=_SAFE_PATH + "?")
-    out = urlunsplit((scheme, netloc, path, query, ""))
-    return out if len(out) <= max_length else None
 
 
 def _site_key(url: str) -> str:
@@ -484,6 +443,8 @@ def _crawl(
             continue
         if source == "seed":
             seeds_ok += 1
+            if not entries:  # said, not silent: a seed that can find nothing is a config mistake
+                problems.append(f"{norm}: this {'feed' if kind == 'feed' else 'sitemap'} lists no URL")
         child_source: Source = "robots_sitemap" if source == "robots_sitemap" else "sitemap"
         if kind == "sitemapindex":
             for loc, _ in _newest_first(entries):
@@ -597,6 +558,9 @@ def discover_exclusives(
         norm = normalize_url(source, max_length=cfg.max_url_length)
         if norm is None:
             note(f"exclusives source {source!r} is not a URL or a local path")
+            continue
+        if robots is not None and robots.error(norm):  # unreachable is not "disallowed"
+            note(f"exclusives source {norm}: {robots.error(norm)}")
             continue
         if robots is not None and not robots.allowed(norm):
             note(f"exclusives source {norm} is disallowed by robots.txt")

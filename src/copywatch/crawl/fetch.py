@@ -41,6 +41,7 @@ import httpx
 from ..config import CrawlConfig
 from ..errors import PolicyRefused
 from ..models import Capture, FetchOutcome
+from ..urls import host_key
 from .archive import Exchange, Revisit, WarcArchive, WarcLocation
 from .netpolicy import Resolver, check_url, resolve
 
@@ -84,11 +85,6 @@ def utc_now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def host_key(url: str | httpx.URL) -> str:
-    """The politeness key of a URL: host, plus the port when it is not the scheme's default."""
-    u = httpx.URL(url) if isinstance(url, str) else url
-    host = f"[{u.host}]" if ":" in u.host else u.host  # an IPv6 literal keeps its brackets
-    return host if u.port is None else f"{host}:{u.port}"
 
 
 @dataclass(frozen=True)
@@ -641,8 +637,15 @@ class Fetcher:
         where = str(url)
         try:
             response = client.send(request, stream=True)
-        except httpx.TimeoutException:
+        except httpx.ConnectTimeout:
             return _Hop.failed("timeout", f"timed out connecting to {where}", retry=self._time_left())
+        except httpx.TimeoutException:  # connected, but the status line and headers did not come in time
+            return _Hop.failed(
+                "timeout",
+                f"{where}: timed out reading the response headers (deadline of {cfg.timeout_seconds:g} s,"
+                f" or {cfg.timeout_seconds / 3:g} s without a byte)",
+                retry=self._time_left(),
+            )
         except httpx.ConnectError as e:
             if "CERTIFICATE" in str(e).upper() or "SSL" in str(e).upper():
                 return _Hop.failed("error", f"TLS verification failed for {where}: {e}")
