@@ -475,6 +475,7 @@ def status(config_path: str, limit: int) -> None:
     config = _load(config_path)
     with Store(config.store_path, create=False) as store:
         runs = store.runs(limit=limit, unfinished=True)
+        failed_shots = [s for s in store.screenshots().values() if s.error]
     running_now = _scan_running(config.store_path)
 
     if not runs:
@@ -490,6 +491,9 @@ def status(config_path: str, limit: int) -> None:
         for s in run.sites:
             if s.error:
                 click.echo(f"    {s.site}: {s.error}")
+        for shot in failed_shots:
+            if shot.run_id == run.run_id:  # [evidence] screenshots: the page is reported, its picture failed
+                click.echo(f"    {shot.site}: no screenshot of {shot.page_url}: {_printable(shot.error)}")
 
 
 # --- sites: the watchlist and the sites found through search (issue 13) ---------------------------

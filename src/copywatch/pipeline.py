@@ -535,8 +535,10 @@ class Scanner:
                 log.warning("site %s: %s (the rest of the site was crawled)", site.name, warning)
             for limit in ("max_site_seconds", "max_pages_per_site"):
                 if crawl.limits_hit.get(limit):
-                    log.warning("site %s: stopped at %s; %d URLs left for the next scan (see [crawl])",
-                                site.name, limit, crawl.limits_hit[limit])  # fmt: skip
+                    more = " and more links not queued (the frontier was full)" if crawl.limits_hit.get(
+                        "frontier_full") else ""  # fmt: skip
+                    log.warning("site %s: stopped at %s; %d URLs left for the next scan%s (see [crawl])",
+                                site.name, limit, crawl.limits_hit[limit], more)  # fmt: skip
         except Exception as e:  # one broken site never fails the scan
             log.exception("site %s failed", site.name)
             result = SiteResult(site=site.name, error=f"{type(e).__name__}: {e}")

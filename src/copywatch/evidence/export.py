@@ -34,10 +34,13 @@ def export_evidence(config: Config, site: str | None, out_dir: Path, fmt: str = 
             raise CopywatchError(f"no copies stored{' for site ' + repr(site) if site else ''}")
         originals = store.exclusive_captures(sorted({f.exclusive_url for f in findings}))
         shots = store.screenshots(sorted({f.page_url for f in findings}))
+        origins = store.archive_origins()  # copies taken from web archives by archive-scan
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     name = f"{site or 'all-sites'}-{stamp}"
     if fmt == "folder":
-        path = export_bundle(findings, Path(out_dir) / name, warc_dir=config.warc_dir, site=site)
+        path = export_bundle(
+            findings, Path(out_dir) / name, warc_dir=config.warc_dir, site=site, origins=origins
+        )
         return Exported(path, len(findings), 0, 0, "")
     ev = config.evidence
     stamper = None
@@ -58,6 +61,7 @@ def export_evidence(config: Config, site: str | None, out_dir: Path, fmt: str = 
         stamper=stamper,
         tsa_cert_pem=cert,
         outlet_name=config.outlet.name,
+        origins=origins,
     )
     stamped = f"{summary.timestamp.gen_time} by {summary.timestamp.tsa_name}" if summary.timestamp else ""
     return Exported(summary.path, summary.copies, summary.originals, summary.screenshots, stamped)

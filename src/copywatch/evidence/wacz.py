@@ -160,6 +160,7 @@ def export_wacz(
     stamper: Stamper | None = None,
     tsa_cert_pem: bytes | None = None,
     outlet_name: str = "",
+    origins: Mapping[tuple[str, int], Mapping[str, Any]] | None = None,
 ) -> WaczSummary:
     """Write ``out_path`` (a new .wacz file) for ``site``'s copies (or every site's).
 
@@ -243,7 +244,9 @@ def export_wacz(
     out_path.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{out_path.name}.", dir=out_path.parent))
     try:
-        summary = _build(work, out_path, copies, origs, shots, site, stamper, tsa_cert_pem, outlet_name)
+        summary = _build(
+            work, out_path, copies, origs, shots, site, stamper, tsa_cert_pem, outlet_name, origins or {}
+        )
     finally:
         for p in sorted(work.rglob("*"), reverse=True):
             p.unlink() if p.is_file() else p.rmdir()
@@ -261,6 +264,7 @@ def _build(
     stamper: Stamper | None,
     tsa_cert_pem: bytes | None,
     outlet_name: str,
+    origins: Mapping[tuple[str, int], Mapping[str, Any]],  # copies taken from web archives: where from
 ) -> WaczSummary:
     created_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     files: dict[str, Path] = {}
@@ -365,6 +369,8 @@ def _build(
                 "warc_target_uri": recs[0].target_uri,
                 "source_warc_file": f.warc_file,
                 "source_warc_offset": f.warc_offset,
+                # a copy found by archive-scan: the web archive's file, offset and length of this record
+                "archive_record": dict(origins.get((f.warc_file, f.warc_offset or 0)) or {}) or None,
                 "original_warc_offset": orig_at.get(f.exclusive_url),
                 "screenshot": shot_names.get(f.page_url),
                 "screenshot_sha256": shots[f.page_url][0].sha256 if f.page_url in shots else None,
