@@ -24,7 +24,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -149,9 +149,17 @@ def _manifest_entry(finding: Finding, record: Record, bundle_offset: int, source
 
 
 def export_bundle(
-    findings: Sequence[Finding], out_dir: Path, *, warc_dir: Path, site: str | None = None
+    findings: Sequence[Finding],
+    out_dir: Path,
+    *,
+    warc_dir: Path,
+    site: str | None = None,
+    origins: Mapping[tuple[str, int], Mapping[str, Any]] | None = None,
 ) -> Path:
     """Write an evidence bundle for ``site`` (or every site) into ``out_dir`` and return it.
+
+    ``origins`` maps a capture (WARC file, offset) copied from a web archive to where the archive
+    keeps it (file, offset, length, date, record id): the manifest entry says so, as "archive_record".
 
     ``out_dir`` must not exist yet or be empty: evidence is never overwritten. The bundle is built in
     a temporary folder beside it and renamed into place, so a failed export leaves nothing behind.
@@ -213,7 +221,11 @@ def export_bundle(
                     copied[key] = warc.tell()
                     for record in records:
                         warc.write(record.raw)
-                entries.append(_manifest_entry(f, records[0], copied[key], source))
+                entry = _manifest_entry(f, records[0], copied[key], source)
+                origin = (origins or {}).get((f.warc_file, f.warc_offset or 0))
+                if origin:  # copied byte for byte from a web archive (copywatch archive-scan)
+                    entry["archive_record"] = dict(origin)
+                entries.append(entry)
                 rows.append(dataclasses.replace(f, warc_file=WARC_NAME, warc_offset=copied[key]))
             warc.flush()
             os.fsync(warc.fileno())
