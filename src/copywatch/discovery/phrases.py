@@ -26,6 +26,9 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
+from ..match.fingerprint import distinct, gram_hashes, tally
 from ..text.normalize import tokenize
 
 PHRASE_WORDS = 6  # words per phrase: short phrases survive edits (measured best recall: 6 words)
@@ -54,20 +57,27 @@ class PhrasePicker:
         self.words = max(MIN_PHRASE_WORDS, words)
         self._n = len(texts)
         self._df: Counter[str] = Counter()
-        runs: Counter[tuple[str, ...]] = Counter()
+        runs = []
         for text in texts:
             w = tokenize(text).words
             self._df.update(set(w))
-            runs.update({tuple(w[i : i + _RUN]) for i in range(len(w) - _RUN + 1)})
-        self._shared = {r for r, n in runs.items() if n >= 2}
-        nw = tokenize(notice).words if notice else ()
-        self._notice = {tuple(nw[i : i + _RUN]) for i in range(len(nw) - _RUN + 1)}
+            runs.append(distinct(gram_hashes(w, _RUN)))
+        values, counts = tally(np.concatenate(runs)) if runs else (np.zeros(0, np.uint64), None)
+        self._shared = values[counts >= 2] if counts is not None else values  # sorted run hashes
+        self._notice = (
+            distinct(gram_hashes(tokenize(notice).words, _RUN)) if notice else np.zeros(0, np.uint64)
+        )
 
     def weight(self, word: str) -> float:
         return math.log((self._n + 1) / (self._df.get(word, 0) + 1)) + 1.0
 
     def candidates(self, text: str) -> list[Phrase]:
-        """Every admissible phrase of ``text`` (overlapping), in text order."""
+        """Every admissible phrase of ``text`` (overlapping), in text order. An article that shares
+        every run of three words with other exclusives (a republished or near-duplicate one) may use
+        shared runs after all: a rare phrase of it is better than none."""
+        return self._candidates(text, avoid_shared=True) or self._candidates(text, avoid_shared=False)
+
+    def _candidates(self, text: str, avoid_shared: bool) -> list[Phrase]:
         toks = tokenize(text)
         words, starts, ends = toks.words, toks.starts, toks.ends
         n = len(words)
@@ -80,11 +90,13 @@ class PhrasePicker:
         for i in range(1, n):
             gap = text[ends[i - 1] : starts[i]]
             sentence[i] = sentence[i - 1] + (1 if _BARRIER.search(gap) else 0)
-        for i in range(n - _RUN + 1):
-            run = tuple(words[i : i + _RUN])
-            if run in self._shared or run in self._notice:
-                for j in range(i, i + _RUN):
-                    bad[j] = True
+        hashes = gram_hashes(words, _RUN)
+        hit = _member(hashes, self._notice)
+        if avoid_shared:
+            hit |= _member(hashes, self._shared)
+        for i in np.flatnonzero(hit).tolist():
+            for j in range(i, i + _RUN):
+                bad[j] = True
         by_sentence: dict[int, list[int]] = {}
         for i, s in enumerate(sentence):
             by_sentence.setdefault(s, []).append(i)
@@ -149,6 +161,14 @@ class PhrasePicker:
         first = (round_ % sets) * count
         chosen = order[first : first + count]
         return list(dict.fromkeys(p.text for p in chosen))
+
+
+def _member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """For each value, whether it is in ``sorted_set``."""
+    if not len(sorted_set) or not len(values):
+        return np.zeros(len(values), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_set, values), len(sorted_set) - 1)
+    return np.asarray(sorted_set[at] == values)
 
 
 def _overlap(a: Phrase, b: Phrase) -> bool:

@@ -78,11 +78,17 @@ def discover(
     own = client is None
     client = client or SearchClient(provider, config.crawl)
     try:
-        picker = PhrasePicker([e.text for e in exclusives], notice=config.outlet.notice)
+        pickers: list[PhrasePicker] = []  # built on first use: a scan with no query due skips it
+
+        def phrases(e: Exclusive, round_: int) -> list[str]:
+            if not pickers:
+                pickers.append(PhrasePicker([x.text for x in exclusives], notice=config.outlet.notice))
+            return pickers[0].phrases(e.text, dcfg.queries_per_exclusive, round_)
+
         plan = plan_queries(
             exclusives,
             dcfg,
-            lambda e, r: picker.phrases(e.text, dcfg.queries_per_exclusive, r),
+            phrases,
             store.searched(name),
             store.exclusive_first_seen(),
             now,
