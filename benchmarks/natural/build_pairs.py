@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Liberal candidate search for natural text reuse between outlets (issue 10 benchmark).
 
-    python benchmarks/natural/build_pairs.py [--data ../shared/data] [--out benchmarks/natural/candidates.jsonl]
+    python benchmarks/natural/build_pairs.py [--data ../shared/data] \
+        [--out benchmarks/natural/candidates.jsonl]
 
 Reads the raw corpora from --data (never copied into the repository):
   - SaudiNewsNet (saudinewsnet/*.zip: JSON arrays of source,url,date_extracted,title,author,content);
@@ -158,7 +159,7 @@ def main() -> int:
                 if docs[i]["outlet"] != docs[j]["outlet"]:
                     counts[(i, j)] += 1
     del postings
-    out = []
+    out: list[tuple[int, int, str, float, float, float, float | None]] = []
     seen = set()
     for (i, j), c in counts.items():
         if c < 2:
@@ -186,7 +187,7 @@ def main() -> int:
         left = by_day[dname]
         right = left + (by_day[days[k + 1]] if k + 1 < len(days) else [])
         sims = (m[left] @ m[right].T).tocoo()
-        for r, c, v in zip(sims.row, sims.col, sims.data):
+        for r, c, v in zip(sims.row, sims.col, sims.data, strict=True):
             i, j = left[r], right[c]
             if i >= j or v < args.min_cosine or docs[i]["outlet"] == docs[j]["outlet"]:
                 continue

@@ -8,8 +8,8 @@ For each pair it prints the original (exclusive side) and the other page: outlet
 found anywhere in the other text, as [NN%]. To keep a few hundred pairs readable, paragraphs the
 other text carries whole (>= 90%) are cut to 45 characters (the reader reads them on the other
 side), others to 170 characters; the first and last paragraphs (where datelines and credits sit)
-are printed to at least 200 characters; past the 9th paragraph only the shares are listed. The figures help the reader find the
-shared passages; the label and the share are the reader's own judgement.
+are printed to at least 200 characters; past the 9th paragraph only the shares are listed.
+The figures help the reader find the shared passages; the label and the share are the reader's own judgement.
 """
 
 from __future__ import annotations
