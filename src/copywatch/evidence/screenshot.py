@@ -193,7 +193,11 @@ class _Pipe:
         return result
 
 
-def _launch(chromium: str, profile: Path, width: int) -> tuple[subprocess.Popen[bytes], _Pipe]:
+def launch_devtools(
+    chromium: str, profile: Path, width: int, *, trusted_page: bool = False
+) -> tuple[subprocess.Popen[bytes], _Pipe]:
+    """Start Chromium with its DevTools pipe. ``trusted_page`` (our own pages only, e.g. the
+    ReplayWeb.page viewer in docs/) leaves scripts on; captured pages never get it."""
     to_child_r, to_child_w = os.pipe()
     from_child_r, from_child_w = os.pipe()
     # Move the child's ends above any fd the dup2s below could clobber.
@@ -222,7 +226,7 @@ def _launch(chromium: str, profile: Path, width: int) -> tuple[subprocess.Popen[
         "--no-default-browser-check",
         "--mute-audio",
         "--hide-scrollbars",
-        "--blink-settings=scriptEnabled=false",
+        *(() if trusted_page else ("--blink-settings=scriptEnabled=false",)),
         "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
         f"--user-data-dir={profile}",
         f"--window-size={width},{VIEWPORT_HEIGHT}",
@@ -248,7 +252,7 @@ def _launch(chromium: str, profile: Path, width: int) -> tuple[subprocess.Popen[
     return proc, _Pipe(to_child_w, from_child_r)
 
 
-def _kill(proc: subprocess.Popen[bytes]) -> None:
+def kill_browser(proc: subprocess.Popen[bytes]) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, signal.SIGKILL)
     with contextlib.suppress(subprocess.TimeoutExpired):
@@ -274,7 +278,7 @@ def render(
         tempfile.TemporaryDirectory(prefix="copywatch-chromium-") as profile,
         _serve_one(path, body, content_type) as origin,
     ):
-        proc, pipe = _launch(chromium, Path(profile), width)
+        proc, pipe = launch_devtools(chromium, Path(profile), width)
         try:
             return _drive(pipe, origin + path, origin, width, max_height, max_bytes, deadline)
         finally:
@@ -284,7 +288,7 @@ def render(
                 proc.wait(timeout=max(0.5, min(3.0, deadline - time.monotonic() + 1)))
             except subprocess.TimeoutExpired:
                 pass
-            _kill(proc)
+            kill_browser(proc)
             for fd in (pipe._w, pipe._r):
                 with contextlib.suppress(OSError):
                     os.close(fd)
