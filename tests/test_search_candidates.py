@@ -97,3 +97,20 @@ def test_discovery_config_is_checked_with_clear_messages(monkeypatch):
     assert cfg.discovery.requery_days == (0, 1, 7) and cfg.discovery.max_queries_per_scan == 200
     assert "k3y-value-xyz" not in repr(cfg)
     assert parse_config(base(), source="cw.toml").discovery.provider == ""
+
+
+def test_shipped_config_and_readme_document_every_discovery_key():
+    from pathlib import Path
+
+    from copywatch.config import DiscoveryConfig, load_config
+
+    root = Path(__file__).resolve().parent.parent
+    shipped = (root / "config.toml").read_text(encoding="utf-8")
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert load_config(root / "config.toml").discovery.provider == ""  # shipped off
+    assert "[discovery]" in shipped
+    for key in DiscoveryConfig.__dataclass_fields__:
+        assert f"\n{key} =" in shipped, key
+        assert f"`{key}`" in readme, key
+    for needed in ("formats:", "json", "X-Subscription-Token", "2027-01-01", "What discovery cannot find"):
+        assert needed in readme, needed
