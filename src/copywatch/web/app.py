@@ -178,11 +178,12 @@ def _ensure_csrf(request: Request) -> str:
     return str(request.session["csrf"])
 
 
-def _error_page(status: int, title: str, text: str, user: User | None = None) -> HTMLResponse:
+def _error_page(status: int, title: str, text: str, user: User | None = None, csrf: str = "") -> HTMLResponse:
+    shown = user if csrf else None  # the header's logout form needs the session's token
     html = (
         _templates()
         .get_template("error.html.j2")
-        .render(status=status, title=title, text=text, user=user, csrf="", flash=None, outlet="")
+        .render(status=status, title=title, text=text, user=shown, csrf=csrf, flash=None, outlet="")
     )
     return HTMLResponse(html, status_code=status)
 
@@ -220,9 +221,11 @@ def create_app(config: Config, secret: str) -> Starlette:
                 ctx.need(permission)
                 return fn(ctx)
             except Forbidden:
-                return _error_page(403, "Not allowed", f"The role '{user.role}' may not do this.", user)
+                return _error_page(
+                    403, "Not allowed", f"The role '{user.role}' may not do this.", user, token
+                )
             except CaseNotFound as e:
-                return _error_page(404, "Not found", str(e), user)
+                return _error_page(404, "Not found", str(e), user, token)
 
     # --- login ------------------------------------------------------------------------------
 

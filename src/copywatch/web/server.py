@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from ..cases.service import CaseBook
 from ..config import Config
@@ -23,6 +24,22 @@ def session_secret(config: Config) -> str:
     return value
 
 
+def uvicorn_config(app: Any, host: str, port: int, log_level: str = "info") -> Any:
+    """How copywatch runs uvicorn (shared with the tests, which serve the app in a thread)."""
+    import uvicorn
+
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        proxy_headers=True,  # X-Forwarded-* from a reverse proxy on this machine only
+        forwarded_allow_ips="127.0.0.1",
+        server_header=False,
+        lifespan="off",
+        log_level=log_level,
+    )
+
+
 def serve(config: Config, host: str | None = None, port: int | None = None) -> None:
     import uvicorn
 
@@ -30,12 +47,4 @@ def serve(config: Config, host: str | None = None, port: int | None = None) -> N
     with Store(config.store_path) as store:
         CaseBook(store).sync()  # cases for what earlier scans found
     app = create_app(config, secret)
-    uvicorn.run(
-        app,
-        host=host or config.web.host,
-        port=port or config.web.port,
-        proxy_headers=True,  # X-Forwarded-* from a reverse proxy on this machine
-        forwarded_allow_ips="127.0.0.1",
-        server_header=False,
-        log_level="info",
-    )
+    uvicorn.Server(uvicorn_config(app, host or config.web.host, port or config.web.port)).run()
