@@ -166,3 +166,27 @@ def test_a_tsa_that_is_down_refuses_the_export_and_writes_nothing(scanned, tmp_p
     with pytest.raises(TimestampError, match="could not be reached"):
         export_evidence(down, None, tmp_path / "x")
     assert not (tmp_path / "x").exists() or list((tmp_path / "x").iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("evidence", "message"),
+    [
+        ({"tsa_url": "http://tsa.example/"}, "[evidence] key 'tsa_url' needs 'tsa_cert'"),
+        (
+            {"tsa_url": "ftp://tsa.example/", "tsa_cert": "x.pem"},
+            "[evidence] key 'tsa_url' must be an http(s) URL",
+        ),
+        ({"tsa_cert": "x.pem"}, "[evidence] key 'tsa_cert' is set but 'tsa_url' is empty"),
+        ({"screenshot_max_height": 50}, "[evidence] key 'screenshot_max_height' must be at least 100"),
+        ({"screenshot_timeout_seconds": 0}, "[evidence] key 'screenshot_timeout_seconds' must be positive"),
+        ({"screenshot": True}, "[evidence]: unknown key 'screenshot'"),
+    ],
+)
+def test_evidence_config_errors_name_file_table_and_key(evidence, message, tmp_path: Path) -> None:
+    from copywatch.config import parse_config
+    from copywatch.errors import ConfigError
+
+    data = {"outlet": {"name": "x", "exclusives": ["http://a.example/"]}, "evidence": evidence}
+    with pytest.raises(ConfigError) as err:
+        parse_config(data, source="cfg.toml")
+    assert str(err.value).startswith("cfg.toml") and message in str(err.value)
