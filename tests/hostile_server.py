@@ -112,6 +112,17 @@ def _trickle(h: RequestHandler) -> None:
         time.sleep(1.0)
 
 
+def _trickle_headers(h: RequestHandler) -> None:
+    """The status line and headers one byte a second (a slowloris in reverse): connected at once,
+    but no complete response head for minutes (issue 12: a read timeout, not a connect one)."""
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 2\r\n\r\nok"
+    for byte in head:
+        h.wfile.write(bytes([byte]))
+        h.wfile.flush()
+        time.sleep(1.0)
+    h.close_connection = True
+
+
 def _redirect_big(h: RequestHandler) -> None:
     """A 302 carrying 20 MiB of body that no client should read."""
     size = 20 * 1024 * 1024
@@ -246,6 +257,7 @@ DEFAULT_ROUTES: dict[str, Handler] = {
     "/endless": _endless,
     "/bomb": _bomb,
     "/trickle": _trickle,
+    "/trickle-headers": _trickle_headers,
     "/redirect-big": _redirect_big,
     "/loop": _redirect("/loop2"),
     "/loop2": _redirect("/loop"),

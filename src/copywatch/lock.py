@@ -27,7 +27,10 @@ class ScanLock:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as e:
-            raise StoreError(f"{self.path}: cannot create the store's lock file ({e})") from e
+            raise StoreError(
+                f"{self.path}: cannot create the store's lock file: {e.strerror or e}"
+                + (" (the store's folder is read-only; a scan must write there)" if e.errno in (13, 30) else "")
+            ) from e
         deadline = time.monotonic() + self.wait
         while True:
             try:

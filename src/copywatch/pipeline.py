@@ -300,9 +300,9 @@ class Scanner:
                         cfg.sites,
                     )
                 )
-                outputs += self._discover(
-                    store, fetcher, robots, index, exclusives, outlet_hosts, started, pool
-                )
+                # first, so that a copy the watchlist also found is reported as the watchlist's
+                found = self._discover(store, fetcher, robots, index, exclusives, outlet_hosts, started, pool)
+                outputs = found + outputs
             self.stop.check()  # Ctrl-C: nothing of this scan is committed
         except BaseException as e:
             # Stopped before its commit (Ctrl-C, or no exclusive at all): no stored row will point at

@@ -314,6 +314,14 @@ class Store:
         self.path = Path(path)
         if not create and not self.path.exists():
             raise StoreError(f"{self.path}: no store here; run `copywatch scan` first, or check [store] path")
+        if _read_only(self.path):  # issue 12: a plain sentence, not SQLite's "unable to open database file"
+            if create:
+                raise StoreError(
+                    f"{self.path}: the store is read-only (no permission to write it or its folder, or a"
+                    " read-only file system); a scan must write it"
+                )
+            self._open_read_only()
+            return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(self.path, timeout=5.0, isolation_level=None, check_same_thread=False)
@@ -325,6 +333,23 @@ class Store:
             self.migrate()
         except (sqlite3.DatabaseError, OSError) as e:
             raise StoreError(f"{self.path}: cannot open the store ({e})") from e
+
+    def _open_read_only(self) -> None:
+        """Open a store that cannot be written (reading commands only): SQLite in WAL mode needs to
+        write beside the file to read it, unless told the file is immutable, as it is here."""
+        uri = f"{self.path.resolve().as_uri()}?mode=ro&immutable=1"
+        try:
+            self.db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+            self.db.row_factory = sqlite3.Row
+            version = self.version
+        except sqlite3.DatabaseError as e:
+            raise StoreError(f"{self.path}: cannot read the store ({e})") from e
+        if version != SCHEMA_VERSION:
+            self.db.close()
+            raise StoreError(
+                f"{self.path}: the store is read-only and was written by another copywatch version"
+                f" (schema v{version}, this one v{SCHEMA_VERSION}); make it writable so it can be migrated"
+            )
 
     def close(self) -> None:
         self.db.close()
@@ -845,6 +870,16 @@ def store_error(path: object, e: sqlite3.Error) -> StoreError:
             " (sqlite3's .recover command may save what is left)"
         )
     return StoreError(f"{path}: the store cannot be used ({type(e).__name__}: {text})")
+
+
+def _read_only(path: Path) -> bool:
+    """The store (or, for a new one, its nearest existing folder) cannot be written."""
+    import os
+
+    target = path if path.exists() else next((p for p in path.parents if p.exists()), Path("."))
+    if target.is_dir() or not path.exists():
+        return target.is_dir() and not os.access(target, os.W_OK)
+    return not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK)
 
 
 _FINDING_COLUMNS = frozenset(

@@ -415,7 +415,7 @@ def _crawl(
                 problems.append(f"{norm}: robots.txt disallows it for our user agent; nothing is fetched")
             continue
         if source == "seed" and processed >= cfg.max_pages_per_site:
-            sc._hit("max_pages_per_site")
+            sc._hit("seeds_not_read")  # a seed, not a page: not counted among the URLs left
             continue
         index_docs += 1
         cap = fetcher.fetch(norm, kind="xml")
@@ -433,7 +433,7 @@ def _crawl(
             processed += 1
             sc.fetched += 1
             seen.add(norm)
-            if account(cap, None):
+            if account(cap, known(norm)):  # compared with the stored page: unchanged is not "new"
                 yield cap
                 follow_links(cap, 0)
             continue
@@ -456,11 +456,11 @@ def _crawl(
 
     while pages:
         url, depth, lastmod, _source = pages.popleft()
-        if processed >= cfg.max_pages_per_site:
-            sc._hit("max_pages_per_site", len(pages) + 1)
-            break
-        if time.monotonic() > deadline:  # a slow site (a long Crawl-delay) must not hold the scan
-            sc._hit("max_site_seconds", len(pages) + 1)
+        if processed >= cfg.max_pages_per_site or time.monotonic() > deadline:
+            # the URLs left: this one and those queued, less those already looked at (redirects)
+            left = 1 + sum(1 for q in pages if q[0] not in reached) - (url in reached)
+            # a slow site (a long Crawl-delay) must not hold the scan either
+            sc._hit("max_pages_per_site" if processed >= cfg.max_pages_per_site else "max_site_seconds", left)
             break
         if url in reached:
             continue  # an earlier URL redirected here: looked at already
