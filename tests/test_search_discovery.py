@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import tomllib
+from datetime import UTC, datetime, timedelta
 from urllib.parse import unquote, urlsplit
 
 import pytest
@@ -187,6 +188,37 @@ def test_a_rescan_sends_no_query_again_and_finds_nothing_new(web, engine, first)
         assert {(f.page_url, f.exclusive_url) for f in store.findings()} == {
             (f.page_url, f.exclusive_url) for f in findings
         }
+
+
+def test_a_day_later_round_1_asks_other_phrases_once(web, engine, first):
+    cfg, summary, queries, findings = first
+    day_ago = (datetime.now(UTC) - timedelta(days=1, minutes=5)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    with Store(cfg.store_path) as store, store.transaction() as db:  # first seen a day ago
+        db.execute("UPDATE exclusives SET first_seen = ?", (day_ago,))
+    before = {q["q"] for q in queries}
+    rounds = []
+    for _ in range(2):
+        engine.log.clear()
+        scan(cfg)
+        rounds.append([q["q"] for q in engine.queries()])
+    assert rounds[0] and len(rounds[0]) <= len(queries)
+    assert not set(rounds[0]) & before  # round 1's own phrases
+    assert rounds[1] == []  # answered: not asked again
+
+
+def test_the_querying_of_a_slow_provider_is_cut_at_max_site_seconds(web, engine, tmp_path):
+    cfg = config(web, engine, tmp_path, crawl={"max_site_seconds": 1.0})
+    engine.mode, engine.slow_seconds = "slow", 0.4
+    engine.log.clear()
+    try:
+        summary = scan(cfg)
+    finally:
+        engine.mode = "ok"
+    errors = {s.site: s.error for s in summary.run.sites if s.error}
+    assert "max_site_seconds" in errors["(search: searxng)"]
+    assert 1 <= len(engine.log) <= 4
+    with Store(cfg.store_path) as store:
+        assert len(store.searched("searxng")) == len(engine.log)  # what was answered is kept
 
 
 def test_a_small_budget_is_spread_over_scans(web, engine, tmp_path):

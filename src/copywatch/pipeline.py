@@ -42,6 +42,7 @@ from .match.index import ExclusiveIndex, article_runs
 from .models import Capture, Credit, Document, Exclusive, Finding, Match, RunInfo, SiteResult
 from .report.evidence_csv import write_csv
 from .report.html import write_report
+from .report.xlsx import write_xlsx
 from .store import ScanResults, Store, StoredPage
 from .text.charset import decode_html
 from .text.dates import claimed_published_time, published_order
@@ -672,12 +673,14 @@ def _check_report_dir(folder: Path) -> None:
 def write_run_reports(
     config: Config, store: Store, run: RunInfo, new_keys: set[tuple[str, str]] | None = None
 ) -> Path:
-    """Render report.html and evidence.csv for a run into reports/<run-id>/ and reports/latest/."""
+    """Render report.html, evidence.csv and evidence.xlsx for a run into reports/<run-id>/ and
+    reports/latest/."""
     findings = store.findings()
     history = store.runs(limit=50)
     out = Path(config.report.dir) / run.run_id
     out.mkdir(parents=True, exist_ok=True)
-    write_csv(findings, out / "evidence.csv")
+    write_csv(findings, out / "evidence.csv", dialect=config.report.csv_dialect)
+    write_xlsx(findings, out / "evidence.xlsx")
     write_report(
         out,
         findings,

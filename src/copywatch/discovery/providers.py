@@ -229,6 +229,10 @@ class SearchClient:
                 else "check the API key and its plan"
             )
             raise ProviderError(f"{where}: HTTP {status}, refused ({hint})")
+        if 300 <= status < 400:
+            raise ProviderError(
+                f"{where}: HTTP {status}, redirects elsewhere (set [discovery] endpoint to its target)"
+            )
         if status != 200:
             raise ProviderError(f"{where}: HTTP {status}")
         mime = ctype.split(";", 1)[0].strip().lower()

@@ -1,7 +1,8 @@
 """One scan's search discovery: plan the queries, send them, turn their results into sites to crawl.
 
 ``discover`` is called by the pipeline after the watchlist crawl. It never raises for the
-provider's sake: a provider that is down, slow, refuses, answers HTML or garbage costs the scan one
+provider's sake: a provider that is down, slow (each query bounded by ``[crawl] timeout_seconds``,
+all of them by ``[crawl] max_site_seconds``), refuses, answers HTML or garbage costs the scan one
 line among the site errors (a ``SiteResult`` named ``(search: <provider>)``), and the queries it
 did not answer wait for the next scan. Answered queries are stored at once, with their results;
 their result pages are fetched by this scan, and ``Discovery.mark_done`` (after the scan's commit)
@@ -11,6 +12,7 @@ records that, so a scan that dies before its commit leaves them to the next one.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -94,8 +96,13 @@ def discover(
             now,
         )
         out.deferred = plan.deferred
+        deadline = time.monotonic() + config.crawl.max_site_seconds
         for i, q in enumerate(plan.queries):
             try:
+                if time.monotonic() > deadline:
+                    raise ProviderError(
+                        f"stopped at [crawl] max_site_seconds ({config.crawl.max_site_seconds:g} s)"
+                    )
                 raw = client.search(q.phrase)
             except ProviderError as e:
                 left = len(plan.queries) - i
