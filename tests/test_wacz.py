@@ -93,6 +93,7 @@ def test_export_holds_copies_original_index_pages_and_verifies(tmp_path: Path, c
             assert "<script>" not in html and "<img src=x" not in html  # scraped text escaped
             assert "&lt;script&gt;alert(0)&lt;/script&gt;" in html
             assert ("غير مختومة" if lang == "ar" else "pas horodaté") in html
+            assert ("النسخة 1:" if lang == "ar" else "Copie 1:") in html and "built-in" not in html
             assert EXCLUSIVE in html
 
 
