@@ -144,6 +144,7 @@ def _print_summary(summary: Any) -> None:
     if summary.report_dir:
         click.echo(f"report:   {summary.report_dir / 'report.html'}")
         click.echo(f"evidence: {summary.report_dir / 'evidence.csv'}")
+        click.echo(f"workbook: {summary.report_dir / 'evidence.xlsx'}")
         click.echo(f"latest:   {summary.report_dir.parent / 'latest'}")
 
 
@@ -342,7 +343,8 @@ def demo(work_dir: str) -> None:
 @main.command()
 @CONFIG_OPTION
 def report(config_path: str) -> None:
-    """Re-render the latest run's report.html and evidence.csv from the store, without crawling."""
+    """Re-render the latest run's report.html, evidence.csv and evidence.xlsx from the store, without
+    crawling."""
     from .pipeline import write_run_reports
     from .store import Store
 
@@ -355,6 +357,7 @@ def report(config_path: str) -> None:
 
     click.echo(f"report:   {out / 'report.html'}")
     click.echo(f"evidence: {out / 'evidence.csv'}")
+    click.echo(f"workbook: {out / 'evidence.xlsx'}")
 
 
 @main.command()

@@ -90,6 +90,7 @@ class StoreConfig:
 class ReportConfig:
     dir: str = "reports"
     base_url: str = ""  # where reports are published, for links in alerts
+    csv_dialect: str = "excel"  # evidence.csv: "excel" (commas) or "excel-fr" (semicolons, decimal comma)
 
 
 @dataclass(frozen=True)
@@ -366,6 +367,10 @@ def parse_config(data: dict[str, Any], source: str = "<config>", base_dir: Path 
     evidence: EvidenceConfig = _check_evidence(source, tables["evidence"], base_dir)
     store: StoreConfig = tables["store"]
     report: ReportConfig = tables["report"]
+    if report.csv_dialect not in ("excel", "excel-fr"):
+        raise ConfigError(
+            f"{source}: [report] key 'csv_dialect' must be \"excel\" or \"excel-fr\", got {report.csv_dialect!r}"
+        )
     cases: CasesConfig = tables["cases"]
     for key in ("rdap_bootstrap_url", "rdap_base_url"):
         if getattr(cases, key) and not getattr(cases, key).startswith(("http://", "https://")):
@@ -377,7 +382,7 @@ def parse_config(data: dict[str, Any], source: str = "<config>", base_dir: Path 
             path=str(base_dir / store.path),
             warc_dir=str(base_dir / store.warc_dir) if store.warc_dir else "",
         )
-        report = ReportConfig(dir=str(base_dir / report.dir), base_url=report.base_url)
+        report = replace(report, dir=str(base_dir / report.dir))
         cases = replace(
             cases,
             bundles_dir=str(base_dir / cases.bundles_dir),

@@ -7,6 +7,10 @@ shows (a "Trojan Source" title could make one URL look like another). Everything
 
 The file is UTF-8 with a BOM (Excel needs it to read Arabic correctly), RFC 4180 (quote-minimal,
 CRLF line ends) and written atomically, so a reader never sees half a file.
+
+Two dialects (``[report] csv_dialect``): ``excel`` (the default: commas, decimal point), and
+``excel-fr`` for spreadsheets set to a French (or Moroccan) locale, which split a CSV on
+semicolons and read ``0,8125`` as a number but ``0.8125`` as text: semicolons, decimal comma.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ CSV_COLUMNS: tuple[str, ...] = (
     "published_order",
     "partner",
     "online_status",
+    "rechecked_at",
     "warc_file",
     "warc_offset",
     "run_id",
@@ -56,7 +61,18 @@ BIDI_CONTROLS = frozenset(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066
 _BIDI_TABLE = {ord(c): f"<U+{ord(c):04X}>" for c in BIDI_CONTROLS}
 
 
-def safe_cell(value: object) -> str:
+CSV_DIALECTS: dict[str, tuple[str, str]] = {  # name -> (delimiter, decimal separator)
+    "excel": (",", "."),
+    "excel-fr": (";", ","),
+}
+
+
+def safe_text(value: str) -> str:
+    """Text as a cell shows it: bidi controls made visible as ``<U+202E>``-style tags."""
+    return value.translate(_BIDI_TABLE)
+
+
+def safe_cell(value: object, decimal: str = ".") -> str:
     """One CSV cell as text: numbers stay numbers, text can never run as a formula.
 
     Floats get four decimals (coverage 0.8125); ints and bools are written plainly; ``None`` is
@@ -71,24 +87,28 @@ def safe_cell(value: object) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        return f"{value:.4f}"
-    text = str(value).translate(_BIDI_TABLE)
+        return f"{value:.4f}".replace(".", decimal)
+    text = safe_text(str(value))
     if text and text[0] in FORMULA_TRIGGERS:
         return "'" + text
     return text
 
 
-def finding_row(finding: Finding) -> list[str]:
+def finding_row(finding: Finding, decimal: str = ".") -> list[str]:
     """The cells of one finding, in CSV_COLUMNS order."""
-    return [safe_cell(getattr(finding, column)) for column in CSV_COLUMNS]
+    return [safe_cell(getattr(finding, column), decimal) for column in CSV_COLUMNS]
 
 
-def write_csv(findings: Iterable[Finding], path: Path) -> Path:
-    """Write evidence.csv atomically (temp file in the same folder, fsync, rename) and return its path."""
+def write_csv(findings: Iterable[Finding], path: Path, dialect: str = "excel") -> Path:
+    """Write evidence.csv atomically (temp file in the same folder, fsync, rename) and return its path.
+
+    ``dialect``: a name of CSV_DIALECTS (``excel`` commas, ``excel-fr`` semicolons and decimal comma).
+    """
     path = Path(path)
+    delimiter, decimal = CSV_DIALECTS[dialect]
     with atomic_text_file(path, encoding="utf-8-sig", newline="") as out:
-        writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+        writer = csv.writer(out, delimiter=delimiter, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
         writer.writerow(CSV_COLUMNS)
         for finding in findings:
-            writer.writerow(finding_row(finding))
+            writer.writerow(finding_row(finding, decimal))
     return path
