@@ -190,3 +190,33 @@ def test_evidence_config_errors_name_file_table_and_key(evidence, message, tmp_p
     with pytest.raises(ConfigError) as err:
         parse_config(data, source="cfg.toml")
     assert str(err.value).startswith("cfg.toml") and message in str(err.value)
+
+
+def test_one_flipped_byte_in_a_timestamped_bundle_fails_verify(scanned, tsa, tmp_path: Path) -> None:
+    """Bytes of the token and of datapackage-digest.json, and a sample of the rest of the file."""
+    import random
+
+    _, _, config, _ = scanned
+    out = export_evidence(config, SITES[1], tmp_path).path
+    original = out.read_bytes()
+    with zipfile.ZipFile(out) as zf:
+        info = zf.getinfo(DIGEST)
+        data_at = info.header_offset + 30 + len(info.filename)
+        token_at = data_at + zf.read(DIGEST).index(b'"response": "') + 14
+    positions = sorted(
+        {
+            *range(data_at, data_at + info.file_size, max(1, info.file_size // 40)),
+            *range(token_at, token_at + 40),
+        }
+        | set(random.Random(3161).sample(range(len(original)), 60))
+    )
+    unnoticed = []
+    for pos in positions:
+        damaged = bytearray(original)
+        damaged[pos] ^= 0x20
+        out.write_bytes(bytes(damaged))
+        if not verify_evidence(out, tsa.ca_pem)[0]:
+            unnoticed.append(pos)
+    out.write_bytes(original)
+    assert unnoticed == []
+    assert verify_evidence(out, tsa.ca_pem)[0] == []
