@@ -57,6 +57,7 @@ import urllib.parse
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -161,14 +162,17 @@ def iso(t: datetime) -> str:
 def spa_published(doc: dict) -> datetime:
     """An SPA wire's publication time: its closing «HH:MM ت م» on the extraction day."""
     t = local_time(doc["date"])
-    m = None
-    for m in SPA_TIME.finditer(doc["content"]):
-        pass
+    found = list(SPA_TIME.finditer(doc["content"]))
+    m = found[-1] if found else None
     if m:
         cand = t.replace(hour=int(m.group(1)) % 24, minute=int(m.group(2)), second=0)
         if cand <= t:
             return cand
     return t
+
+
+def rfc822(iso_z: str) -> str:
+    return datetime.fromisoformat(iso_z.replace("Z", "+00:00")).strftime("%a, %d %b %Y %H:%M:%S +0000")
 
 
 def url_path(url: str) -> str:
@@ -314,7 +318,8 @@ def copier_page(
 </div>
 <aside{cls("sidebar")}><h3>الأكثر قراءة</h3><ul>{side}</ul></aside>
 </div>
-<footer{cls("site-footer")}><ul>{foot}</ul>{footer_extra}<p>جميع الحقوق محفوظة © {esc(site.title)}</p></footer>
+<footer{cls("site-footer")}><ul>{foot}</ul>{footer_extra}
+<p>جميع الحقوق محفوظة © {esc(site.title)}</p></footer>
 </body></html>
 """
 
@@ -333,7 +338,7 @@ def build(
     web: str, labels: list[dict], docs: dict[str, dict], all_docs: list[dict], out: Path, seed: int
 ) -> dict:
     rng = random.Random(f"{seed}-{web}")
-    outlet = dict(OUTLETS[web])
+    outlet: dict[str, Any] = dict(OUTLETS[web])
     root = out / web
     if root.exists():
         shutil.rmtree(root)
@@ -380,12 +385,13 @@ def build(
     o_site.add("/sitemap.xml", sm, "application/xml")
     items = "".join(
         f"<item><title>{esc(e['title'])}</title><link>__ORIGIN__{esc(e['path'])}</link>"
-        f"<pubDate>{datetime.fromisoformat(e['published_time'].replace('Z', '+00:00')).strftime('%a, %d %b %Y %H:%M:%S +0000')}</pubDate></item>\n"
+        f"<pubDate>{rfc822(e['published_time'])}</pubDate></item>\n"
         for e in sorted(exclusives, key=lambda e: e["published_time"], reverse=True)[:100]
     )
     o_site.add(
         "/feed.xml",
-        f'<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel><title>{esc(outlet["name"])}</title>'
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<rss version="2.0"><channel><title>{esc(outlet["name"])}</title>'
         f"<link>__ORIGIN__/</link>\n{items}</channel></rss>\n",
         "application/rss+xml",
     )
@@ -395,7 +401,8 @@ def build(
     latest = sorted(exclusives, key=lambda e: e["published_time"], reverse=True)[:40]
     o_site.add(
         "/",
-        f'<!DOCTYPE html><html lang="ar" dir="rtl"><head><meta charset="utf-8"><title>{esc(outlet["name"])}</title></head>'
+        '<!DOCTYPE html><html lang="ar" dir="rtl"><head><meta charset="utf-8">'
+        f"<title>{esc(outlet['name'])}</title></head>"
         "<body><ul>"
         + "".join(f'<li><a href="{esc(e["path"])}">{esc(e["title"])}</a></li>' for e in latest)
         + "</ul></body></html>\n",
@@ -440,7 +447,7 @@ def build(
             key=lambda d: d["id"],
         )
         rng.shuffle(pool)
-        fillers = []
+        fillers: list[dict] = []
         for d in pool[:60]:
             if len(fillers) >= 6:
                 break
@@ -472,7 +479,8 @@ def build(
                 decoys.append("comment_names_outlet")
             footer_extra = ""
             if n % 7 == 3:
-                footer_extra = f'<div class="partners">مواقع صديقة: <a href="{esc(outlet["home"])}">{esc(outlet["name"])}</a></div>'
+                home, oname_ = esc(outlet["home"]), esc(outlet["name"])
+                footer_extra = f'<div class="partners">مواقع صديقة: <a href="{home}">{oname_}</a></div>'
                 decoys.append("footer_blogroll")
             page = copier_page(site, style, d, t, side[:6], comments, footer_extra, spa_strip=(web == "spa"))
             site.add(route, page, "text/html; charset=utf-8", iso(t))
@@ -504,6 +512,8 @@ def build(
                         "label": r["label"],
                         "formula": r["formula"],
                         "share": r["share"],
+                        "share_first_pass": r.get("share_first_pass", r["share"]),
+                        "ambiguous": r.get("ambiguous", False),
                         "expected_report": r["expected_report"] and r["original"]["id"] in xid,
                         "credit": r["credit"],
                         "credited": r["credit"] != "none",
@@ -521,7 +531,8 @@ def build(
         newest = sorted(entries, key=lambda e: e[2], reverse=True)[:30]
         site.add(
             "/",
-            f'<!DOCTYPE html><html lang="ar" dir="rtl"><head><meta charset="utf-8"><title>{esc(site.title)}</title></head><body>'
+            '<!DOCTYPE html><html lang="ar" dir="rtl"><head><meta charset="utf-8">'
+            f"<title>{esc(site.title)}</title></head><body>"
             "<ul>"
             + "".join(
                 f'<li><a href="{esc(link_path(rt))}">{esc(d["title"])}</a></li>' for _, d, _, rt in newest

@@ -63,7 +63,8 @@ def main() -> int:
     credit = attribute(doc, exclusive, outlet)
     print(f"reader: {pair['label']} share={pair['share']} credit={pair['credit']} {pair['credit_text']!r}")
     print(
-        f"page: {page['site']} {page['path']} byline={page['byline_text']!r} placed {page['byline_placement']}"
+        f"page: {page['site']} {page['path']} byline={page['byline_text']!r}",
+        f"placed {page['byline_placement']}",
     )
     print(f"copywatch: {credit.verdict}")
     for e in credit.evidence:
@@ -71,7 +72,7 @@ def main() -> int:
     for e in credit.decoys:
         print("  not credit:", e)
     try:  # which element was taken for the article (internal; may change)
-        from copywatch.attribution import _parse  # type: ignore[attr-defined]
+        from copywatch.attribution import _parse
         from copywatch.attribution.page import _locate
 
         located = _locate(_parse(html), [exclusive.text])

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Turn the labeller's reading notes into benchmarks/natural/labels.jsonl.
 
-    python benchmarks/natural/make_labels.py NOTES.tsv [--selection selection.jsonl] [--out labels.jsonl]
+    python benchmarks/natural/make_labels.py reading_notes.tsv [--second-pass second_pass.tsv]
+        [--selection selection.jsonl] [--out labels.jsonl]
 
 NOTES.tsv has one line per pair read: index in selection.jsonl, pair id, label, share,
 credit position, credit text, note (tab separated; written while reading the pairs with
@@ -10,6 +11,12 @@ titles, the author field) and checks each line against the pair it names. It wri
 the articles beyond titles and the `author` field (the byline/dateline line), and it cross-checks
 the credit position against the page: "byline" needs the acronym/name in the author field,
 "dateline"/"body"/"end" need it in the body; a disagreement stops the script.
+
+second_pass.tsv (pair id, share, optional new label, reason): the shares re-estimated in a second
+reading, paragraph by paragraph, with the definition written in README.md (a paragraph of the
+exclusive counts when its content is on the page, verbatim or edited; partly carried paragraphs
+count in part; SPA's dated first line and closing lines are not article text). The first-pass
+figure is kept as `share_first_pass`.
 """
 
 from __future__ import annotations
@@ -35,6 +42,11 @@ OUTLET_NAMES = {
 }
 
 
+# pairs where a report would be defensible either way (scored as labelled; run.py also reports
+# precision without them): the page copies SPA's other wire on the same news, nearly the same text
+AMBIGUOUS = {"p-e7305c097a", "p-f3483d3b0d"}
+
+
 def names_in(text: str, outlet: str) -> bool:
     for n in OUTLET_NAMES.get(outlet, []):
         if re.search(r"(?<![\w])" + re.escape(n) + r"(?![\w])", text):
@@ -45,12 +57,18 @@ def names_in(text: str, outlet: str) -> bool:
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("notes")
+    ap.add_argument("--second-pass", default=str(HERE / "second_pass.tsv"))
     ap.add_argument("--selection", default=str(HERE / "selection.jsonl"))
     ap.add_argument("--out", default=str(HERE / "labels.jsonl"))
     ap.add_argument("--data", default=str(REPO.parent / "shared" / "data"))
     a = ap.parse_args()
     sel = [json.loads(line) for line in open(a.selection, encoding="utf-8")]
     docs = docs_for({r["orig"] for r in sel} | {r["copy"] for r in sel}, Path(a.data))
+    second: dict[str, tuple[float, str, str]] = {}
+    if a.second_pass and Path(a.second_pass).exists():
+        for line in open(a.second_pass, encoding="utf-8"):
+            f2 = (line.rstrip("\n").split("\t") + ["", "", ""])[:4]
+            second[f2[0]] = (float(f2[1]), f2[2], f2[3])
     out = []
     problems = []
     for n, line in enumerate(open(a.notes, encoding="utf-8"), 1):
@@ -79,7 +97,14 @@ def main() -> int:
             problems.append(f"line {n} {pid}: no credit recorded but the author field is {c['author']!r}")
         if pos != "none" and ctext and ctext.strip() not in (c["author"] + "\n" + c["content"]):
             problems.append(f"line {n} {pid}: credit text {ctext!r} not found on the page")
-        share_f = float(share)
+        share_f = first = float(share)
+        second_note = ""
+        if pid in second:
+            share_f, new_label, second_note = second[pid]
+            if new_label:
+                if new_label not in LABELS:
+                    problems.append(f"second pass {pid}: bad label {new_label}")
+                label = new_label
         out.append(
             {
                 "pair_id": pid,
@@ -87,6 +112,9 @@ def main() -> int:
                 "label": label,
                 "formula": note.startswith("formula"),
                 "share": share_f,
+                "share_first_pass": first,
+                "second_pass_note": second_note,
+                "ambiguous": pid in AMBIGUOUS,
                 "expected_report": label in ("copy", "partial") and share_f >= 0.25,
                 "credit": pos,
                 "credit_text": ctext,

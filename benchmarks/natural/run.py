@@ -177,6 +177,7 @@ def score(web_dir: Path, csv_path: Path, base_port: int) -> tuple[dict, list[dic
         err("false_report", k, reported[k])
     credit_ok = 0
     cov_ok = 0
+    cov_ok_first = 0
     for k in sorted(hits):
         p, r = pairs[k], reported[k]
         says = (r.get("attribution") or "").strip().lower() not in ("", "none")
@@ -192,7 +193,10 @@ def score(web_dir: Path, csv_path: Path, base_port: int) -> tuple[dict, list[dic
             cov_ok += 1
         else:
             err("coverage", k, r)
+        if abs(c - p.get("share_first_pass", p["share"])) <= 0.1:
+            cov_ok_first += 1
     n_rep = len(hits) + len(false)
+    ambiguous_false = sum(1 for k in false if k in pairs and pairs[k].get("ambiguous"))
     truly_credited = sum(1 for k in hits if pairs[k]["credited"])
     res = {
         "web": truth["web"],
@@ -203,6 +207,8 @@ def score(web_dir: Path, csv_path: Path, base_port: int) -> tuple[dict, list[dic
         "precision": round(len(hits) / n_rep, 4) if n_rep else None,
         "credit": round(credit_ok / len(hits), 4) if hits else None,
         "coverage_within_0.1": round(cov_ok / len(hits), 4) if hits else None,
+        "coverage_within_0.1_first_pass_shares": round(cov_ok_first / len(hits), 4) if hits else None,
+        "precision_without_ambiguous": round(len(hits) / (n_rep - ambiguous_false), 4) if n_rep else None,
         "hits_credited_by_reader": truly_credited,
         "missed_by_label": dict(Counter(pairs[k]["label"] for k in expected - reported.keys())),
         "false_by_label": dict(
@@ -222,6 +228,8 @@ def score(web_dir: Path, csv_path: Path, base_port: int) -> tuple[dict, list[dic
             "reported": n_rep,
             "credit_ok": credit_ok,
             "cov_ok": cov_ok,
+            "cov_ok_first": cov_ok_first,
+            "amb": ambiguous_false,
         },
     }
     return res, errors
@@ -274,7 +282,7 @@ def main() -> int:
         args.copywatch = str(Path(args.copywatch).resolve())
     sys.path.insert(0, args.eval_dir)
     try:
-        import serve  # type: ignore[import-not-found]
+        import serve
     except ImportError:
         print(f"no serve.py in {args.eval_dir}", file=sys.stderr)
         return 2
@@ -291,7 +299,7 @@ def main() -> int:
         for e in errors:
             e["web"] = w.name
         all_errors += errors
-    tot = Counter()
+    tot: Counter[str] = Counter()
     for r in results:
         tot.update(r["_counts"])
     both = {
@@ -300,6 +308,12 @@ def main() -> int:
         "precision": round(tot["hits"] / tot["reported"], 4) if tot["reported"] else None,
         "credit": round(tot["credit_ok"] / tot["hits"], 4) if tot["hits"] else None,
         "coverage_within_0.1": round(tot["cov_ok"] / tot["hits"], 4) if tot["hits"] else None,
+        "coverage_within_0.1_first_pass_shares": round(tot["cov_ok_first"] / tot["hits"], 4)
+        if tot["hits"]
+        else None,
+        "precision_without_ambiguous": round(tot["hits"] / (tot["reported"] - tot["amb"]), 4)
+        if tot["reported"]
+        else None,
         **{k: tot[k] for k in ("expected", "hits", "reported")},
     }
     for e in all_errors:
@@ -313,7 +327,8 @@ def main() -> int:
         print(json.dumps(r, ensure_ascii=False))
     print(
         f"natural: recall={both['recall']} precision={both['precision']} credit={both['credit']} "
-        f"coverage_ok={both['coverage_within_0.1']} (expected {both['expected']}, hits {both['hits']}, reported {both['reported']})"
+        f"coverage_ok={both['coverage_within_0.1']} "
+        f"(expected {both['expected']}, hits {both['hits']}, reported {both['reported']})"
     )
     return 0
 
