@@ -77,6 +77,8 @@ def test_each_template_is_filled_with_the_exclusive_the_copy_and_the_bundle(scan
     assert "Legal desk, Kawalis Alyaoum" in body
     if kind == "host":
         assert "127.0.0.1" in body
+    if lang == "ar":  # left-to-right isolates keep URLs, times and hashes whole in right-to-left text
+        assert f"\u2066{f.captured_at}\u2069" in body and f"\u2066{f.page_url}\u2069" in body
 
 
 def test_drafting_records_the_notice_and_a_bundle_that_verifies(scanned, book):

@@ -72,13 +72,17 @@ class Notice:
 def _environment(override_dir: str) -> SandboxedEnvironment:
     loaders = [FileSystemLoader(override_dir)] if override_dir else []
     loaders.append(FileSystemLoader(str(TEMPLATES)))
-    return SandboxedEnvironment(
+    env = SandboxedEnvironment(
         loader=ChoiceLoader(loaders),
         autoescape=False,  # noqa: S701 - plain-text email; the web app escapes it when shown
         undefined=StrictUndefined,
         trim_blocks=True,
         keep_trailing_newline=True,
     )
+    # Arabic templates wrap URLs, times and hashes in a left-to-right isolate (U+2066 ... U+2069), so
+    # a right-to-left mail client shows 2026-12-01T20:10:18Z and not its pieces reordered.
+    env.filters["ltr"] = lambda v: f"\u2066{v}\u2069"
+    return env
 
 
 def passages(f: Finding) -> list[str]:
