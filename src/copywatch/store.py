@@ -782,7 +782,8 @@ class Store:
         for url in urls:
             row = self.db.execute(
                 "SELECT e.url, e.fetched_url, e.title, e.published_at, p.fetched_at, p.sha256, p.warc_file,"
-                " p.warc_offset FROM exclusives e JOIN pages p ON p.final_url = e.fetched_url OR p.url = e.fetched_url"
+                " p.warc_offset FROM exclusives e"
+                " JOIN pages p ON p.final_url = e.fetched_url OR p.url = e.fetched_url"
                 " WHERE e.url = ? AND p.warc_file IS NOT NULL AND p.warc_file != ''"
                 " ORDER BY p.url = e.fetched_url DESC LIMIT 1",
                 (url,),

@@ -288,7 +288,9 @@ def _check_warc(path: Path) -> tuple[list[str], dict[int, _Record]]:
     except Exception as e:  # noqa: BLE001 - gzip, zlib and warcio errors alike mean "damaged"
         # warcio quotes the undecodable bytes ("first line: [b'\x1f\x8b...']"): never shown (issue 12)
         why = str(e).split(", first line:")[0].split(" first line:")[0]
-        problems.append(f"{WARC_NAME}: cannot be read to the end ({type(e).__name__}: {why}); the file is damaged")
+        problems.append(
+            f"{WARC_NAME}: cannot be read to the end ({type(e).__name__}: {why}); the file is damaged"
+        )
     return problems, by_offset
 
 
