@@ -682,7 +682,8 @@ def _print_import(imported: Any) -> None:
     )
     click.echo(
         f"  skipped: not HTTP {c.not_http}, not 200 {c.not_200}, not HTML {c.not_html}, "
-        f"too large {c.too_large}, truncated {c.truncated}, filtered {c.filtered}; unreadable files {c.errors}"
+        f"too large {c.too_large}, truncated {c.truncated}, filtered {c.filtered}; "
+        f"unreadable files {c.errors}"
     )
     for line in (c.error_details + list(imported.problems))[:10]:
         click.echo(f"  - {_printable(line, 300)}")
@@ -693,18 +694,27 @@ def _print_import(imported: Any) -> None:
 
 @main.command("archive-scan")
 @CONFIG_OPTION
-@click.option("--master", default="local[*]", show_default=True, help="Spark master (local[N], yarn, spark://...).")
-@click.option("--prefix", default=None, help="Joined to relative entries of path lists (default: [archive] prefix).")
-@click.option("--out", "out_dir", default=None, help="Parquet results folder (default: archive-scans/<run>/).")
+@click.option(
+    "--master",
+    default=None,
+    help="Spark master: local[N], yarn, spark://... (default local[*], or spark-submit's).",
+)
+@click.option(
+    "--prefix", default=None, help="Joined to relative entries of lists (default: [archive] prefix)."
+)
+@click.option(
+    "--out", "out_dir", default=None, help="Parquet results folder (default: archive-scans/<run>/)."
+)
 @click.argument("paths", nargs=-1, required=True)
 def archive_scan_command(
-    config_path: str, master: str, prefix: str | None, out_dir: str | None, paths: tuple[str, ...]
+    config_path: str, master: str | None, prefix: str | None, out_dir: str | None, paths: tuple[str, ...]
 ) -> None:
     """Scan WARC/WET files (local, http(s), s3; or warc.paths.gz lists) on Spark; store the copies."""
     from .archive_scan.run import archive_scan
 
     config = _load(config_path)
-    summary = archive_scan(config, paths, master=master, out_dir=Path(out_dir) if out_dir else None, prefix=prefix)
+    out = Path(out_dir) if out_dir else None
+    summary = archive_scan(config, paths, master=master, out_dir=out, prefix=prefix)
     click.echo(f"results:  {summary.results_dir} ({summary.sources} sources, {summary.output.seconds:.1f} s)")
     _print_import(summary.imported)
 
@@ -724,16 +734,20 @@ def archive_import_command(config_path: str, results_dir: str) -> None:
 @main.command("cc-select")
 @click.option("--crawl", required=True, help="The crawl id, e.g. CC-MAIN-2026-40.")
 @click.option("--out", "out_path", required=True, help="The TSV list to write (read by archive-scan).")
-@click.option("--index", default=None, help="The columnar index (default s3a://commoncrawl/cc-index/table/cc-main/warc/).")
+@click.option(
+    "--index", default=None, help="The columnar index (s3a://commoncrawl/cc-index/table/cc-main/warc/)."
+)
 @click.option("--language", "languages", multiple=True, help="Detected language (ar or ara); repeatable.")
-@click.option("--primary-language", is_flag=True, help="Only pages whose main detected language is one of them.")
+@click.option(
+    "--primary-language", is_flag=True, help="Only pages whose main detected language is one of them."
+)
 @click.option("--tld", "tlds", multiple=True, help="Host TLD (ma); repeatable.")
 @click.option("--host", "hosts", multiple=True, help="Host or registered domain; repeatable.")
 @click.option("--limit", type=int, default=0, help="At most this many records (0: all).")
-@click.option("--master", default="local[*]", show_default=True, help="Spark master.")
+@click.option("--master", default=None, help="Spark master (default local[*], or spark-submit's).")
 def cc_select_command(
     crawl: str, out_path: str, index: str | None, languages: tuple[str, ...], primary_language: bool,
-    tlds: tuple[str, ...], hosts: tuple[str, ...], limit: int, master: str,
+    tlds: tuple[str, ...], hosts: tuple[str, ...], limit: int, master: str | None,
 ) -> None:  # fmt: skip
     """Choose a monthly crawl's records (language, TLD, hosts) from Common Crawl's columnar index."""
     from .archive_scan.ccindex import DEFAULT_INDEX, select_records
@@ -887,6 +901,7 @@ def cases_set(
     finally:
         book.store.close()
     click.echo(f"case {case.id}: {case.state}")
+
 
 if __name__ == "__main__":  # pragma: no cover
     main()

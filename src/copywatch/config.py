@@ -349,6 +349,8 @@ def parse_config(data: dict[str, Any], source: str = "<config>", base_dir: Path 
             f"{source}: [attribution] key 'accept' may hold only link, canonical, name; got {sorted(bad)}"
         )
     cc: CrawlConfig = tables["crawl"]
+    if tables["archive"].max_record_bytes < 1024:
+        raise ConfigError(f"{source}: [archive] key 'max_record_bytes' must be at least 1024")
     if cc.max_bytes < 1024:
         raise ConfigError(f"{source}: [crawl] key 'max_bytes' must be at least 1024, got {cc.max_bytes}")
     if cc.timeout_seconds <= 0:

@@ -51,11 +51,18 @@ def local_master(master: str) -> str:
     return f"local[{m.group(1) or '1'},{TASK_ATTEMPTS}]"
 
 
-def spark_session(master: str | None, conf: dict[str, str] | None = None) -> Any:
-    """A SparkSession; ``master=None`` leaves it to spark-submit."""
+def under_spark_submit() -> bool:
+    """Was this Python started by spark-submit (which has set up the JVM and its master)?"""
+    return "PYSPARK_GATEWAY_PORT" in os.environ
+
+
+def spark_session(master: str | None = None, conf: dict[str, str] | None = None) -> Any:
+    """A SparkSession. ``master=None``: spark-submit's master when started by it, else local[*]."""
     require_spark()
     from pyspark.sql import SparkSession
 
+    if master is None and not under_spark_submit():
+        master = "local[*]"
     # executors of a local session run this interpreter (and find copywatch where it is installed)
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     builder = SparkSession.builder.appName("copywatch archive-scan")
@@ -83,15 +90,18 @@ class ScanOutput:
     findings: list[dict[str, Any]] = field(default_factory=list)
     sources: list[dict[str, Any]] = field(default_factory=list)
     counts: Counts = field(default_factory=Counts)
-    seconds: float = 0.0
+    seconds: float = 0.0  # wall clock of the whole run
+    cpu_seconds: float = 0.0  # CPU time of the tasks (their Python processes), summed
 
 
-def _source_row(source: Source, counts: Counts) -> dict[str, Any]:
+def _source_row(source: Source, counts: Counts, seconds: float, cpu: float) -> dict[str, Any]:
     return {
         "source_file": source.file,
         "ranges": len(source.ranges),
         **counts.as_dict(),
         "error_details": "\n".join(counts.error_details),
+        "seconds": round(seconds, 3),
+        "cpu_seconds": round(cpu, 3),
     }
 
 
@@ -99,8 +109,9 @@ def scan_partition(matcher: Any, items: Iterable[tuple[int, Source]]) -> Iterato
     """A task's work: each of its sources scanned, its rows and its counts yielded as data."""
     m: ArchiveMatcher = matcher.value if hasattr(matcher, "value") else matcher
     for _, source in items:
+        t0, c0 = time.monotonic(), time.process_time()
         rows, counts = m.scan_source(source)
-        yield "source", _source_row(source, counts)
+        yield "source", _source_row(source, counts, time.monotonic() - t0, time.process_time() - c0)
         for row in rows:
             yield "finding", row
 
@@ -115,6 +126,7 @@ def _gather(parts: Iterable[tuple[str, dict[str, Any]]], seconds: float) -> Scan
             out.findings.append(row)
         else:
             out.sources.append(row)
+            out.cpu_seconds += row["cpu_seconds"]
             c = Counts()
             for k in c.as_dict():
                 setattr(c, k, int(row[k]))

@@ -2,8 +2,9 @@
 
 Most archived pages copy nothing, so none of them should pay for trafilatura. ``cheap_text``
 turns HTML into words in a few C-speed passes: script/style/template blocks and comments dropped,
-every tag replaced by a space, entities decoded. That text holds the page's navigation and
-sidebars as well as its article, which only adds passages: a copied article's passages are still
+every tag replaced by a space, entities decoded (one regular expression for the tags, str.find
+for the ends of blocks). That text holds the page's navigation and sidebars as well as its
+article, which only adds passages: a copied article's passages are still
 there, contiguous, so the index's MinHash LSH lookup (``ExclusiveIndex.candidates``) finds the
 exclusive it copies. Only a page with a candidate goes on to the full extraction, alignment and
 credit check, which decide exactly as a live scan does.
@@ -21,9 +22,7 @@ from collections.abc import Sequence
 from html import unescape
 from urllib.parse import urlsplit
 
-_BLOCKS = re.compile(
-    r"<(script|style|noscript|template|svg|iframe)\b[^>]*>.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL
-)
+_OPENERS = re.compile(r"<(script|style|noscript|template|svg|iframe)\b|<!--", re.IGNORECASE)
 _TAGS = re.compile(r"<[^>]*>")
 _HTML_LANG = re.compile(r"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z-]+)", re.IGNORECASE)
 _ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
@@ -34,9 +33,36 @@ _ISO3 = {"ar": "ara", "fr": "fra", "en": "eng", "es": "spa", "de": "deu", "it": 
          "tr": "tur", "fa": "fas", "ur": "urd", "nl": "nld", "ru": "rus", "zh": "zho"}  # fmt: skip
 
 
+def _without_blocks(html: str) -> str:
+    """``html`` without script/style/template/svg/iframe blocks and comments (found with str.find)."""
+    out: list[str] = []
+    pos = 0
+    low: str | None = None
+    for m in _OPENERS.finditer(html):
+        if m.start() < pos:
+            continue  # inside a block already skipped
+        out.append(html[pos : m.start()])
+        tag = m.group(1)
+        if tag is None:
+            end = html.find("-->", m.end())
+            pos = len(html) if end < 0 else end + 3
+            continue
+        close = "</" + tag.lower()
+        end = html.find(close, m.end())
+        if end < 0:  # </SCRIPT> and the like: look again, case-blind
+            low = html.lower() if low is None else low
+            end = low.find(close, m.end())
+        if end < 0:
+            return " ".join(out)  # an unclosed block runs to the end
+        gt = html.find(">", end)
+        pos = len(html) if gt < 0 else gt + 1
+    out.append(html[pos:])
+    return " ".join(out)
+
+
 def cheap_text(html: str) -> str:
     """The words of an HTML page, tags and scripts gone: enough to probe the index, not to report."""
-    text = _TAGS.sub(" ", _BLOCKS.sub(" ", html))
+    text = _TAGS.sub(" ", _without_blocks(html))
     return unescape(text) if "&" in text else text
 
 

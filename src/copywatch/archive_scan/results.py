@@ -9,7 +9,8 @@ stored, computed while reading). Rows are sorted by (source_file, record_offset,
 the same input gives the same file.
 
 ``sources.parquet`` has one row per source (file, or file with byte ranges): the record counts of
-``records.Counts`` and the reasons a file or range could not be read to its end.
+``records.Counts``, the reasons a file or range could not be read to its end, and the task's
+wall-clock and CPU seconds for it.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ SOURCE_SCHEMA: tuple[tuple[str, str], ...] = (
     ("ranges", _I64),
     *((c, _I64) for c in _COUNTS),
     ("error_details", _STR),
+    ("seconds", _F64),
+    ("cpu_seconds", _F64),
 )
 
 

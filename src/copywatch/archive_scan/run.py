@@ -72,7 +72,7 @@ def archive_scan(
     config: Config,
     paths: Sequence[str],
     *,
-    master: str | None = "local[*]",
+    master: str | None = None,
     out_dir: Path | None = None,
     prefix: str | None = None,
     spark: Any = None,
