@@ -517,6 +517,11 @@ def verify_wacz(path: Path, *, tsa_cert: Path | None = None) -> Verification:
         names = [i.filename for i in zf.infolist()]
         if len(set(names)) != len(names):
             problems.append("the ZIP holds two entries of one name")
+        packed = [i.filename for i in zf.infolist() if i.compress_type != zipfile.ZIP_STORED]
+        if packed:  # copywatch stores every entry; a compressed one is not its bundle (nor read: no bombs)
+            return Verification(
+                (f"{path.name}: entries are compressed ({', '.join(packed[:3])}), not as exported",), ()
+            )
         extracted: dict[str, Path] = {}
         for i, info in enumerate(zf.infolist()):
             target = Path(tmp) / f"{i:06d}"
