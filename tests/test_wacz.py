@@ -210,3 +210,13 @@ def test_export_refuses_a_changed_body_and_an_existing_file(tmp_path: Path, craw
     out = export(tmp_path, crawl)
     with pytest.raises(ExportError, match="never overwritten"):
         export_wacz(findings, out, warc_dir=warc_dir)
+
+
+def test_a_recompressed_wacz_is_refused_without_inflating_it(tmp_path: Path, crawl) -> None:
+    out = export(tmp_path, crawl)
+    deflated = tmp_path / "deflated.wacz"
+    with zipfile.ZipFile(out) as src, zipfile.ZipFile(deflated, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name in src.namelist():
+            dst.writestr(name, src.read(name))
+    problems = verify_wacz(deflated).problems
+    assert len(problems) == 1 and "compressed" in problems[0]
