@@ -55,3 +55,15 @@ def test_bad_values_name_the_file_table_and_key(tables, message):
     with pytest.raises(ConfigError) as e:
         parse_config({"outlet": OUTLET, **tables}, source="cfg.toml")
     assert message in str(e.value) and "cfg.toml" in str(e.value)
+
+
+def test_every_key_is_in_the_shipped_config_and_the_readme():
+    from copywatch.config import CasesConfig, WebConfig
+
+    root = Path(__file__).resolve().parent.parent
+    shipped = (root / "config.toml").read_text(encoding="utf-8")
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    for cls in (WebConfig, CasesConfig):
+        for key in cls.__dataclass_fields__:
+            assert f"\n{key} =" in shipped, key
+            assert f"`{key}`" in readme, key
