@@ -197,6 +197,8 @@ def score(web_dir: Path, csv_path: Path, base_port: int) -> tuple[dict, list[dic
             cov_ok_first += 1
     n_rep = len(hits) + len(false)
     ambiguous_false = sum(1 for k in false if k in pairs and pairs[k].get("ambiguous"))
+    ambiguous_expected = {k for k in expected if pairs[k].get("ambiguous")}
+    ambiguous_missed = len(ambiguous_expected - reported.keys())
     truly_credited = sum(1 for k in hits if pairs[k]["credited"])
     res = {
         "web": truth["web"],
@@ -209,6 +211,11 @@ def score(web_dir: Path, csv_path: Path, base_port: int) -> tuple[dict, list[dic
         "coverage_within_0.1": round(cov_ok / len(hits), 4) if hits else None,
         "coverage_within_0.1_first_pass_shares": round(cov_ok_first / len(hits), 4) if hits else None,
         "precision_without_ambiguous": round(len(hits) / (n_rep - ambiguous_false), 4) if n_rep else None,
+        "recall_without_ambiguous": round(
+            len(hits - ambiguous_expected) / (len(expected) - len(ambiguous_expected)), 4
+        )
+        if expected
+        else None,
         "hits_credited_by_reader": truly_credited,
         "missed_by_label": dict(Counter(pairs[k]["label"] for k in expected - reported.keys())),
         "false_by_label": dict(
@@ -230,6 +237,8 @@ def score(web_dir: Path, csv_path: Path, base_port: int) -> tuple[dict, list[dic
             "cov_ok": cov_ok,
             "cov_ok_first": cov_ok_first,
             "amb": ambiguous_false,
+            "amb_exp": len(ambiguous_expected),
+            "amb_hit": len(ambiguous_expected) - ambiguous_missed,
         },
     }
     return res, errors
@@ -313,6 +322,11 @@ def main() -> int:
         else None,
         "precision_without_ambiguous": round(tot["hits"] / (tot["reported"] - tot["amb"]), 4)
         if tot["reported"]
+        else None,
+        "recall_without_ambiguous": round(
+            (tot["hits"] - tot["amb_hit"]) / (tot["expected"] - tot["amb_exp"]), 4
+        )
+        if tot["expected"]
         else None,
         **{k: tot[k] for k in ("expected", "hits", "reported")},
     }
