@@ -53,6 +53,12 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
         page_url="javascript:alert(1)",
     )
     run, history = sample_runs()
+    broken = dataclasses.replace(
+        run.sites[0],
+        site="broken-site",
+        error="robots.txt of https://broken.example/a/long/path/without/breaks is unreachable (HTTP 503)",
+    )
+    run = dataclasses.replace(run, sites=(*run.sites, broken))
     new = {(f.page_url, f.exclusive_url) for f in findings[-6:]}
     return write_report(
         tmp_path_factory.mktemp("report"),
@@ -73,6 +79,33 @@ def test_dom_shows_the_site_table_and_nothing_injected(report: Path, tmp_path: P
     assert "<script" not in dom.lower() and "<img" not in dom.lower()
     assert 'href="javascript:' not in dom.lower()
     assert "pwned" not in dom.split("<title>")[1].split("</title>")[0]
+
+
+PHONE_FRAME = """<!doctype html><html><head><title>measuring</title></head><body style="margin:0">
+<iframe id="f" src="%s" style="width:390px;height:844px;border:0"></iframe>
+<script>
+document.getElementById("f").addEventListener("load", () => {
+  const d = document.getElementById("f").contentDocument;
+  const closed = d.documentElement.scrollWidth;
+  d.querySelectorAll("details").forEach((x) => { x.open = true; });
+  document.title = "closed=" + closed + " open=" + d.documentElement.scrollWidth
+    + " viewport=" + d.defaultView.innerWidth;
+});
+</script></body></html>"""
+
+
+def test_on_a_phone_the_page_is_no_wider_than_the_screen(report: Path, tmp_path: Path) -> None:
+    """A 390 px wide viewport (an iPhone 12-15): the document must not be wider, with every copy
+    closed or opened; tables scroll in their own box. The report itself runs no script (its CSP
+    forbids it), so a page around it measures it in a 390 px frame."""
+    frame = tmp_path / "phone.html"
+    frame.write_text(PHONE_FRAME % report.as_uri(), encoding="utf-8")
+    done = chromium(tmp_path, "--allow-file-access-from-files", "--virtual-time-budget=5000",
+                    "--window-size=800,900", "--dump-dom", frame.as_uri())  # fmt: skip
+    title = done.stdout.split("<title>", 1)[1].split("</title>", 1)[0]
+    figures = dict(part.split("=") for part in title.split())
+    assert figures["viewport"] == "390", title
+    assert int(figures["closed"]) <= 390 and int(figures["open"]) <= 390, title
 
 
 def test_screenshot(report: Path, tmp_path: Path) -> None:

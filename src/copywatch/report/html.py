@@ -65,7 +65,136 @@ STATUS_LABELS = {
     "site_errors": "نجح مع أخطاء في بعض المواقع",
     "failed": "فشل",
     "running": "جارٍ",
+    "aborted": "أُوقف قبل الحفظ",
 }
+
+# --- the credit evidence in Arabic (issue 12) -------------------------------------------------------
+# The store and the CSV keep the machine-readable evidence ("link_article: URL (end_of_article)",
+# "not credit (copied_name): ..."), documented in the README; the report says it in Arabic, each
+# scraped piece isolated in its own direction so Arabic and Latin pieces never reorder each other.
+SIGNAL_LABELS = {
+    "link_article": "رابط إلى المقال الحصري",
+    "link_home": "رابط إلى الصفحة الرئيسية للمصدر",
+    "canonical": "وسم canonical يشير إلى المقال الحصري",
+    "og_url": "وسم og:url يشير إلى المقال الحصري",
+    "name": "ذكر اسم المصدر",
+    "image_credit": "نسبة الصورة إلى المصدر",
+    "byline": "اسم المصدر في خانة الكاتب",
+    "dateline": "اسم المصدر في مستهل الخبر",
+    "credit_line": "سطر يذكر المصدر",
+}
+DECOY_LABELS = {
+    "canonical_other": "وسم canonical يشير إلى صفحة أخرى",
+    "furniture_link": "رابط في إطار الصفحة (التذييل أو القوائم أو الشريط الجانبي)",
+    "other_article_link": "رابط إلى مقال آخر للمصدر لا إلى هذا المقال",
+    "notice": "تنبيه الحصرية الخاص بالمصدر منقول مع النص",
+    "furniture_name": "الاسم في إطار الصفحة لا في المقال",
+    "other_outlet_credit": "إشارة إلى مصدر آخر",
+    "copied_name": "الاسم وارد داخل النص المنقول نفسه",
+}
+WHERE_LABELS = {
+    "body": "متن المقال",
+    "byline": "خانة الكاتب",
+    "end_of_article": "نهاية المقال",
+    "start_of_article": "بداية المقال",
+    "first_paragraph": "الفقرة الأولى",
+    "head": "رأس الصفحة",
+    "elsewhere": "خارج المقال",
+}
+NOT_CREDIT = "ليست إشارة إلى المصدر"
+NOTICE_KEPT_TEXT = "the outlet's exclusivity notice was copied along (not a credit)"
+NOTICE_KEPT_LABEL = "نقلت النسخة تنبيه الحصرية الخاص بالمصدر (علامة نقل، لا إشارة إلى المصدر)"
+
+_SIGNALS = "|".join(sorted(map(re.escape, {*SIGNAL_LABELS, *DECOY_LABELS}), key=len, reverse=True))
+_WHERES = "|".join(sorted(map(re.escape, WHERE_LABELS), key=len, reverse=True))
+_PAGE_PREFIX = re.compile(r"on page (\d+) of the article \((.*?)\): ", re.DOTALL)
+# a part starts at the start, or after " | " followed by a signal (scraped text may hold " | ")
+_PART_START = re.compile(
+    rf"(?:^| \| )(?=(?:not credit \((?:{_SIGNALS})\)|(?:{_SIGNALS})): |{re.escape(NOTICE_KEPT_TEXT)})"
+)
+_PART = re.compile(
+    rf"(?:not credit \((?P<decoy>{_SIGNALS})\)|(?P<signal>{_SIGNALS})): "
+    rf"(?P<text>.*) \((?P<where>{_WHERES})\)\Z",
+    re.DOTALL,
+)
+
+
+@dataclass(frozen=True)
+class EvidenceItem:
+    """One piece of credit evidence as the report shows it: an Arabic label, the scraped text (or
+    link) exactly as found, and where on the page, in Arabic."""
+
+    credit: bool  # a credit signal, or a decoy ("not credit")
+    label: str
+    text: str
+    where: str
+
+
+@dataclass(frozen=True)
+class Evidence:
+    page: int  # the page of a paginated article the credit is on (1 = the first)
+    page_url: str
+    items: tuple[EvidenceItem, ...]
+
+
+def evidence_view(text: str) -> Evidence:
+    """The machine-readable evidence string of a finding, parsed back into labelled pieces.
+
+    A piece copywatch does not know (written by another version) is kept whole, labelled as such.
+    """
+    page, page_url = 1, ""
+    m = _PAGE_PREFIX.match(text)
+    if m:
+        page, page_url, text = int(m.group(1)), m.group(2), text[m.end() :]
+    cuts = [m.start() for m in _PART_START.finditer(text) if m.end() > m.start()]  # each " | "
+    items = []
+    for lo, hi in zip([0, *cuts], [*cuts, len(text)], strict=True):
+        part = text[lo:hi].removeprefix(" | ")
+        if not part:
+            continue
+        if part == NOTICE_KEPT_TEXT:
+            items.append(EvidenceItem(False, NOTICE_KEPT_LABEL, "", ""))
+            continue
+        pm = _PART.match(part)
+        if pm is None:
+            items.append(EvidenceItem(False, "دليل بصيغة غير معروفة", part, ""))
+        elif pm.group("decoy"):
+            kind = pm.group("decoy")
+            label = f"{NOT_CREDIT}: {DECOY_LABELS.get(kind, SIGNAL_LABELS.get(kind, ''))}"
+            items.append(EvidenceItem(False, label, pm.group("text"), WHERE_LABELS[pm.group("where")]))
+        else:
+            label = SIGNAL_LABELS.get(pm.group("signal"), DECOY_LABELS.get(pm.group("signal"), ""))
+            items.append(EvidenceItem(True, label, pm.group("text"), WHERE_LABELS[pm.group("where")]))
+    return Evidence(page, page_url, tuple(items))
+
+
+# --- site errors in Arabic ---------------------------------------------------------------------------
+_SITE_ERRORS = (
+    (
+        re.compile(r"robots\.txt of .* is unreachable"),
+        "تعذّر الوصول إلى ملف robots.txt للموقع، فلم يُجلب منه شيء في هذا الفحص",
+    ),
+    (re.compile(r"robots\.txt disallows"), "ملف robots.txt للموقع يمنع جلب نقطة البداية"),
+    (re.compile(r"^every seed failed"), "تعذّر جلب كل نقاط البداية المحددة للموقع"),
+    (re.compile(r"^no usable seed"), "لا توجد في الإعدادات نقطة بداية صالحة لهذا الموقع"),
+    (re.compile(r"^exclusives source "), "مصدر من مصادر المقالات الحصرية لم يُعطِ أي مقال"),
+    (re.compile(r"timed out|deadline"), "انتهت المهلة دون جواب من الموقع"),
+    (re.compile(r"cannot connect|Name or service|resolve|DNS", re.IGNORECASE), "تعذّر الاتصال بالموقع"),
+    (re.compile(r"TLS|certificate", re.IGNORECASE), "تعذّر التحقق من شهادة TLS للموقع"),
+    (re.compile(r"private|not a public address|refused", re.IGNORECASE), "عنوان الموقع ممنوع بسياسة الشبكة"),
+)
+OUTLET_SITE = "(outlet)"
+OUTLET_LABEL = "مصادر المقالات الحصرية"
+
+
+def site_error_label(error: str) -> str:
+    """The Arabic sentence for a site's error; the error itself is shown beside it as detail."""
+    return next((label for pattern, label in _SITE_ERRORS if pattern.search(error)), "خطأ أثناء فحص الموقع")
+
+
+def site_label(site: str) -> str:
+    return OUTLET_LABEL if site == OUTLET_SITE else site
+
 
 _SAFE_URL = re.compile(r"https?://[^\s/?#]+[^\s]*\Z", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -502,7 +631,10 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(time=fmt_time, date=fmt_date, pct=pct)
+    env.filters.update(time=fmt_time, date=fmt_date, pct=pct, site_label=site_label)
+    env.globals.update(
+        evidence_view=evidence_view, site_error_label=site_error_label, status_labels=STATUS_LABELS
+    )
     return env
 
 
