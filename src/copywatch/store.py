@@ -647,16 +647,46 @@ class Store:
     # The history is append-only: triggers abort any UPDATE or DELETE of case_history, and every
     # change of a case is written together with its history entry, in one transaction.
 
-    def case_rows(self, where: str = "", args: Sequence[object] = ()) -> list[dict[str, Any]]:
-        """Cases joined with their finding; ``where`` is built by copywatch.cases from fixed parts."""
+    def case_rows(
+        self,
+        *,
+        case_id: int | None = None,
+        key: tuple[str, str] | None = None,
+        state: str | None = None,
+        site: str | None = None,
+        exclusive: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """Cases joined with their finding, filtered: by id, by (page_url, exclusive_url), by state,
+        site, exclusive (its URL, or words of its title), and first-seen date (``since``/``until``,
+        YYYY-MM-DD, both included)."""
+        where: list[str] = []
+        args: list[object] = []
+        for cond, value in (
+            ("c.id = ?", case_id),
+            ("c.state = ?", state),
+            ("c.site = ?", site),
+            ("substr(f.first_seen, 1, 10) >= ?", since[:10] if since else None),
+            ("substr(f.first_seen, 1, 10) <= ?", until[:10] if until else None),
+        ):
+            if value is not None and value != "":
+                where.append(cond)
+                args.append(value)
+        if key is not None:
+            where.append("c.page_url = ? AND c.exclusive_url = ?")
+            args += list(key)
+        if exclusive:
+            where.append("(c.exclusive_url = ? OR instr(lower(f.exclusive_title), lower(?)) > 0)")
+            args += [exclusive, exclusive]
         sql = (
             "SELECT c.*, f.page_title, f.exclusive_title, f.coverage, f.attribution, f.first_seen,"
             " f.online_status, f.rechecked_at, f.sha256, f.captured_at, f.match_type"
             " FROM cases c LEFT JOIN findings f"
             " ON f.page_url = c.page_url AND f.exclusive_url = c.exclusive_url"
         )
-        sql += (" WHERE " + where if where else "") + " ORDER BY c.id"
-        return [dict(r) for r in self.db.execute(sql, tuple(args))]
+        sql += (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY c.id"
+        return [dict(r) for r in self.db.execute(sql, args)]
 
     def case_history(self, case_id: int) -> list[dict[str, Any]]:
         rows = self.db.execute("SELECT * FROM case_history WHERE case_id = ? ORDER BY id", (case_id,))
@@ -763,13 +793,15 @@ class Store:
         with self.transaction() as db:
             db.execute(
                 "INSERT INTO rdap_cache (kind, key, fetched_at, data) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT(kind, key) DO UPDATE SET fetched_at = excluded.fetched_at, data = excluded.data",
+                " ON CONFLICT(kind, key) DO UPDATE SET"
+                " fetched_at = excluded.fetched_at, data = excluded.data",
                 (kind, key, fetched_at, data),
             )
 
     def page_ip(self, url: str) -> str | None:
         row = self.db.execute(
-            "SELECT ip FROM pages WHERE url = ? OR final_url = ? ORDER BY url = ? DESC LIMIT 1", (url, url, url)
+            "SELECT ip FROM pages WHERE url = ? OR final_url = ? ORDER BY url = ? DESC LIMIT 1",
+            (url, url, url),
         ).fetchone()
         return row[0] if row else None
 

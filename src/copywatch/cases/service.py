@@ -116,32 +116,17 @@ class CaseBook:
         until: str | None = None,
     ) -> list[Case]:
         """Cases, filtered by state, site, exclusive (URL or words of its title) and first-seen date."""
-        where, args = [], []
-        if state:
-            where.append("c.state = ?")
-            args.append(state)
-        if site:
-            where.append("c.site = ?")
-            args.append(site)
-        if exclusive:
-            where.append("(c.exclusive_url = ? OR instr(lower(f.exclusive_title), lower(?)) > 0)")
-            args += [exclusive, exclusive]
-        if since:
-            where.append("f.first_seen >= ?")
-            args.append(since)
-        if until:
-            where.append("substr(f.first_seen, 1, 10) <= ?")
-            args.append(until[:10])
-        return [_case(r) for r in self.store.case_rows(" AND ".join(where), args)]
+        rows = self.store.case_rows(state=state, site=site, exclusive=exclusive, since=since, until=until)
+        return [_case(r) for r in rows]
 
     def get(self, case_id: int) -> Case:
-        rows = self.store.case_rows("c.id = ?", (case_id,))
+        rows = self.store.case_rows(case_id=case_id)
         if not rows:
             raise CaseNotFound(f"no case {case_id}")
         return _case(rows[0])
 
     def find(self, page_url: str, exclusive_url: str) -> Case | None:
-        rows = self.store.case_rows("c.page_url = ? AND c.exclusive_url = ?", (page_url, exclusive_url))
+        rows = self.store.case_rows(key=(page_url, exclusive_url))
         return _case(rows[0]) if rows else None
 
     def finding(self, case: Case) -> Finding | None:
@@ -264,7 +249,7 @@ class CaseBook:
         return SyncResult(created, reopened, credited, dropped)
 
     def _dismissed_snapshot(self, case_id: int) -> CopySnapshot | None:
-        rows = self.store.case_rows("c.id = ?", (case_id,))
+        rows = self.store.case_rows(case_id=case_id)
         if not rows or not rows[0]["dismissed_sha256"]:
             return None
         r = rows[0]
