@@ -2,11 +2,13 @@
 """Run copywatch's credit check on one labelled pair of a built web, as the pipeline does it.
 
     python benchmarks/natural/check_pair.py spa p-51b5ffa9fe [--web /tmp/cw-natural/web]
+    python benchmarks/natural/check_pair.py spa p-51b5ffa9fe --bare --cut 3000   # minimal page
 
 Extracts the exclusive's text from its outlet page and the page's text with trafilatura, calls
 copywatch.attribution.attribute() on the page's HTML, and prints the verdict, the evidence and
 decoys, the reader's label, and which element copywatch took for the article body. For looking
-at one error printed by run.py without running a scan.
+at one error printed by run.py without running a scan. --bare reduces the page to its <h1> and
+its first <p> (with --cut N: the first N characters of it), to narrow a failure down.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ def main() -> int:
     ap.add_argument("web_name")
     ap.add_argument("pair_id")
     ap.add_argument("--web", default="/tmp/cw-natural/web")
+    ap.add_argument("--bare", action="store_true", help="only the <h1> and the first <p> of the page")
+    ap.add_argument("--cut", type=int, default=0, help="with --bare: keep this many characters of the <p>")
     a = ap.parse_args()
     web = Path(a.web) / a.web_name
     truth = json.loads((web / "truth.json").read_text(encoding="utf-8"))
@@ -56,6 +60,16 @@ def main() -> int:
         published_at=ex["published_time"],
     )
     html = read(web, page["site"], page["path"]).replace("__ORIGIN__", origin1)
+    if a.bare:
+        from lxml import html as lxml_html
+
+        tree = lxml_html.fromstring(html)
+        first = (tree.xpath("//p") or [None])[0]
+        text = first.text_content() if first is not None else ""
+        if a.cut:
+            text = text[: a.cut]
+        esc = __import__("html").escape
+        html = f"<html><body><h1>{esc(page['title'])}</h1><div><p>{esc(text)}</p></div></body></html>"
     doc = Document(
         url=origin1 + page["path"], title=page["title"], text=trafilatura.extract(html) or "", html=html
     )
