@@ -97,6 +97,10 @@ def main() -> int:
             problems.append(f"line {n} {pid}: {pos} credit but the body names no alias")
         if pos == "none" and label in ("copy", "partial") and in_author:
             problems.append(f"line {n} {pid}: no credit recorded but the author field is {c['author']!r}")
+        lines = [ln.strip() for ln in c["content"].split("\n") if ln.strip()]
+        edge = (lines[0][:80] + "\n" + lines[-1][-80:]) if lines else ""
+        if pos == "none" and label in ("copy", "partial") and names_in(edge, r["orig_outlet"]):
+            problems.append(f"line {n} {pid}: no credit recorded but the first/last line names the outlet")
         if pos != "none" and ctext and ctext.strip() not in (c["author"] + "\n" + c["content"]):
             problems.append(f"line {n} {pid}: credit text {ctext!r} not found on the page")
         share_f = first = float(share)
