@@ -246,7 +246,7 @@ def score(web_dir: Path, csv_path: Path, base_port: int) -> tuple[dict, list[dic
 
 def run_web(web_dir: Path, args, serve) -> tuple[dict, list[dict]]:
     web = web_dir.name
-    base_port = BASE_PORTS.get(web, 18800)
+    base_port = BASE_PORTS.get(web, 18800) + args.port_shift
     work = Path(tempfile.mkdtemp(prefix=f"cw-natural-{web}-"))
     started, stop = serve.start(str(web_dir), base_port, log_path=str(work / "requests.tsv"))
     try:
@@ -284,6 +284,9 @@ def main() -> int:
     ap.add_argument("--copywatch", default="copywatch")
     ap.add_argument("--eval-dir", default=str(REPO.parent / "shared" / "eval"), help="where serve.py is")
     ap.add_argument("--timeout", type=int, default=1800)
+    ap.add_argument(
+        "--port-shift", type=int, default=0, help="add this to the ports (spa 18600+, sky 18700+)"
+    )
     ap.add_argument("--errors", help="also write the errors (JSON lines) to this file")
     ap.add_argument("--keep", action="store_true", help="keep the scratch folders")
     args = ap.parse_args()
