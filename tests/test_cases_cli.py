@@ -157,3 +157,27 @@ def test_serve_needs_the_secret_then_serves(scanned):
     finally:
         proc.send_signal(signal.SIGINT)
         proc.wait(20)
+
+
+def test_user_add_asks_for_the_password_twice(scanned):
+    from click.testing import CliRunner
+
+    from copywatch.cli import main
+
+    config, path = scanned
+    result = CliRunner().invoke(
+        main,
+        ["user", "add", "amina", "--role", "admin", "--config", path],
+        input="admin-pass-000\nadmin-pass-000\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "admin-pass-000" not in result.output  # the prompt hides it
+    mismatch = CliRunner().invoke(
+        main,
+        ["user", "add", "omar", "--role", "editor", "--config", path],
+        input="one-password-1\nanother-pass-2\n",
+    )
+    assert mismatch.exit_code != 0
+    with Store(config.store_path) as store:
+        assert authenticate(store, "amina", "admin-pass-000") is not None
+        assert store.user("omar") is None

@@ -135,6 +135,15 @@ def test_roles(app):
     with browser(base) as b:
         login(b, "adam")
         assert b.get("/admin/users").status_code == 200
+        assert (
+            b.post(
+                "/admin/users", {"name": "Nadia", "role": "editor", "password": "nadia-pass-1"}
+            ).status_code
+            == 303
+        )
+        assert "user nadia (editor) saved" in b.get("/admin/users").text
+    with browser(base) as b:
+        assert login(b, "nadia", "nadia-pass-1").status_code == 303
     with Store(config.store_path) as store:
         assert store.user("mallory") is None
     assert state_of(config, cid) == "new"
