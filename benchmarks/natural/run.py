@@ -178,9 +178,17 @@ def score(web_dir: Path, csv_path: Path, base_port: int) -> tuple[dict, list[dic
     credit_ok = 0
     cov_ok = 0
     cov_ok_first = 0
+    by_place: dict[str, list[int]] = {}
+    cov_dir: Counter[str] = Counter()
     for k in sorted(hits):
         p, r = pairs[k], reported[k]
         says = (r.get("attribution") or "").strip().lower() not in ("", "none")
+        if p["credited"]:
+            place = pages[k[0]]["byline_placement"] or p["credit"]
+            place += "" if pages[k[0]]["markup_classes"] else "/no-classes"
+            slot = by_place.setdefault(place, [0, 0])
+            slot[0] += says
+            slot[1] += 1
         if says == p["credited"]:
             credit_ok += 1
         else:
@@ -192,6 +200,7 @@ def score(web_dir: Path, csv_path: Path, base_port: int) -> tuple[dict, list[dic
         if abs(c - p["share"]) <= 0.1:
             cov_ok += 1
         else:
+            cov_dir["over" if c > p["share"] else "under"] += 1
             err("coverage", k, r)
         if abs(c - p.get("share_first_pass", p["share"])) <= 0.1:
             cov_ok_first += 1
@@ -227,7 +236,8 @@ def score(web_dir: Path, csv_path: Path, base_port: int) -> tuple[dict, list[dic
             )
         ),
         "credit_errors": dict(Counter(e["error"] for e in errors if e["error"].startswith("credit"))),
-        "coverage_errors": sum(1 for e in errors if e["error"] == "coverage"),
+        "coverage_errors": dict(cov_dir),
+        "credited_copies_seen_by_placement": {k: f"{v[0]}/{v[1]}" for k, v in sorted(by_place.items())},
         "unmapped_rows": len(unmapped),
         "_counts": {
             "hits": len(hits),
