@@ -181,3 +181,23 @@ def test_user_add_asks_for_the_password_twice(scanned):
     with Store(config.store_path) as store:
         assert authenticate(store, "amina", "admin-pass-000") is not None
         assert store.user("omar") is None
+
+
+def test_cases_show_prints_the_cached_rdap_contacts(scanned):
+    from tests.fixtures.rdap_server import standard_server
+
+    from copywatch.cases.rdap import RdapClient
+
+    config, path = scanned
+    data = json.loads(cw("cases", "list", "--format", "json", "--config", path).stdout)
+    server = standard_server()
+    try:
+        with (
+            Store(config.store_path) as store,
+            RdapClient(store, config.cases.__class__(rdap_base_url=server.base_url)) as rdap,
+        ):
+            rdap.ip(store.page_ip(data[0]["page_url"]) or "")
+    finally:
+        server.stop()
+    shown = cw("cases", "show", str(data[0]["id"]), "--config", path).stdout
+    assert "network:   LOOPBACK-HOSTING 127.0.0.0/8  abuse: abuse@atlas-hosting.example" in shown

@@ -233,3 +233,16 @@ def test_the_server_does_not_announce_itself(app):
     _, base = app
     r = httpx.get(base + "/login", trust_env=False)
     assert r.status_code == 200 and "server" not in r.headers
+
+
+def test_failed_logins_are_throttled_per_name(app):
+    from copywatch.web.auth import add_user
+
+    config, base = app
+    with Store(config.store_path) as store:
+        add_user(store, "tariq", "editor", "tariq-pass-123")
+    with browser(base) as b:
+        for _ in range(5):
+            assert login(b, "tariq", "guessing-wrong").status_code == 401
+        assert login(b, "tariq", "tariq-pass-123").status_code == 429  # even the right one, for a while
+        assert login(b, "edith").status_code == 303  # other names are not affected

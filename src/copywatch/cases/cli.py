@@ -8,6 +8,7 @@ from typing import TextIO
 
 from ..report.evidence_csv import safe_cell
 from .notices import KIND_LABELS, Notice
+from .rdap import cached, host_of
 from .service import Case, CaseBook
 
 CSV_COLUMNS = (
@@ -58,6 +59,18 @@ def show_case(book: CaseBook, case_id: int, out: TextIO) -> None:
     ]
     if c.notified_at:
         lines.append(f"  notified:  {c.notified_at} to {c.notified_to} ({c.notified_via})")
+    domain, network = cached(book.store, host_of(c.page_url), book.store.page_ip(c.page_url))
+    if domain is not None:
+        lines.append(
+            f"  registrar: {domain.registrar or '-'}  abuse: {', '.join(domain.abuse_emails) or '-'}"
+            + (f"  ({domain.error})" if domain.error else "")
+        )
+    if network is not None:
+        lines.append(
+            f"  network:   {network.name or '-'} {network.range}"
+            f"  abuse: {', '.join(network.abuse_emails) or '-'}"
+            + (f"  ({network.error})" if network.error else "")
+        )
     drafted = [Notice(**r) for r in book.store.notices(c.id)]
     if drafted:
         lines.append("notices:")

@@ -323,7 +323,7 @@ class RdapClient:
         except ValueError:
             pass
         if not refresh and (hit := self._fresh("domain", host)) is not None:
-            return _domain_from(hit)
+            return domain_from(hit)
         try:
             labels = host.split(".")
             for i in range(max(1, len(labels) - 1)):
@@ -345,7 +345,7 @@ class RdapClient:
         except ValueError:
             return NetworkInfo(ip=ip, error=f"{ip!r} is not an IP address")
         if not refresh and (hit := self._fresh("ip", ip)) is not None:
-            return _network_from(hit)
+            return network_from(hit)
         try:
             url = f"{self._server('ip', ip)}ip/{ip}"
             status, data = self._get(url)
@@ -358,28 +358,32 @@ class RdapClient:
         return info
 
     def cached(self, host: str, ip: str | None) -> tuple[DomainInfo | None, NetworkInfo | None]:
-        """What the store already knows, without asking anyone (for showing a case)."""
-        h = host.lower().rstrip(".").removeprefix("www.")
-        d = self.store.rdap_cached("domain", h)
-        n = self.store.rdap_cached("ip", ip) if ip else None
-        return (
-            _domain_from(json.loads(d[1])) if d else None,
-            _network_from(json.loads(n[1])) if n else None,
-        )
+        return cached(self.store, host, ip)
+
+
+def cached(store: Store, host: str, ip: str | None) -> tuple[DomainInfo | None, NetworkInfo | None]:
+    """What the store already knows of a host and an address, without asking anyone."""
+    h = host.lower().rstrip(".").removeprefix("www.")
+    d = store.rdap_cached("domain", h)
+    n = store.rdap_cached("ip", ip) if ip else None
+    return (
+        domain_from(json.loads(d[1])) if d else None,
+        network_from(json.loads(n[1])) if n else None,
+    )
 
 
 def _contacts_from(rows: list[Any]) -> tuple[Contact, ...]:
     return tuple(Contact(c["role"], c["name"], tuple(c["emails"]), tuple(c["phones"])) for c in rows)
 
 
-def _domain_from(d: dict[str, Any]) -> DomainInfo:
+def domain_from(d: dict[str, Any]) -> DomainInfo:
     return DomainInfo(**{
         **d, "abuse_emails": tuple(d["abuse_emails"]), "abuse_phones": tuple(d["abuse_phones"]),
         "status": tuple(d["status"]), "contacts": _contacts_from(d["contacts"]),
     })  # fmt: skip
 
 
-def _network_from(d: dict[str, Any]) -> NetworkInfo:
+def network_from(d: dict[str, Any]) -> NetworkInfo:
     return NetworkInfo(**{
         **d, "abuse_emails": tuple(d["abuse_emails"]), "abuse_phones": tuple(d["abuse_phones"]),
         "contacts": _contacts_from(d["contacts"]),

@@ -25,6 +25,8 @@ import hmac
 import io
 import re
 import secrets
+import threading
+import time
 import zipfile
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -47,6 +49,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..cases.notices import KIND_LABELS, KINDS, LANGS, NoticeError, Notices
 from ..cases.rdap import RdapClient, host_of
+from ..cases.rdap import cached as rdap_cached
 from ..cases.service import CaseBook, CaseMoved, CaseNotFound
 from ..cases.states import DISMISS_REASONS, NOTIFY_CHANNELS, STATES, TRANSITIONS, TransitionError
 from ..config import Config
@@ -119,6 +122,34 @@ def _templates() -> Environment:
     env.filters.update(time=fmt_time, pct=pct, href=safe_href)
     env.globals.update(KIND_LABELS=KIND_LABELS)
     return env
+
+
+class LoginThrottle:
+    """At most ``MAX_FAILURES`` failed logins per user name in ``WINDOW`` seconds; then that name is
+    refused (429) until the window has passed. In memory: one process serves the app."""
+
+    MAX_FAILURES = 5
+    WINDOW = 900.0
+
+    def __init__(self) -> None:
+        self.failures: dict[str, list[float]] = {}
+        self.lock = threading.Lock()
+
+    def blocked(self, name: str) -> bool:
+        now = time.monotonic()
+        with self.lock:
+            recent = [t for t in self.failures.get(name, []) if now - t < self.WINDOW]
+            self.failures[name] = recent
+            return len(recent) >= self.MAX_FAILURES
+
+    def record(self, name: str, ok: bool) -> None:
+        with self.lock:
+            if ok:
+                self.failures.pop(name, None)
+            else:
+                self.failures.setdefault(name, []).append(time.monotonic())
+                if len(self.failures) > 10_000:  # a flood of made-up names cannot grow it without bound
+                    self.failures.clear()
 
 
 class Forbidden(Exception):
@@ -229,6 +260,8 @@ def create_app(config: Config, secret: str) -> Starlette:
 
     # --- login ------------------------------------------------------------------------------
 
+    throttle = LoginThrottle()
+
     async def login_form(request: Request) -> Response:
         token = _ensure_csrf(request)
         nxt = request.query_params.get("next", "/cases")
@@ -245,11 +278,18 @@ def create_app(config: Config, secret: str) -> Starlette:
         if not (token and hmac.compare_digest(form.get("csrf", ""), token)):
             return _error_page(403, "Refused", "The login form is stale: reload it (CSRF).")
 
+        name = form.get("name", "").strip().lower()[:64]
+        if throttle.blocked(name):
+            return _error_page(
+                429, "Too many attempts", "Too many failed logins for this name: wait a few minutes."
+            )
+
         def check() -> User | None:
             with Store(config.store_path) as store:
                 return authenticate(store, form.get("name", ""), form.get("password", ""))
 
         user = await run_in_threadpool(check)
+        throttle.record(name, ok=user is not None)
         if user is None:
             html = _templates().get_template("login.html.j2").render(
                 user=None, csrf=token, flash=None, outlet=config.outlet.name,
@@ -308,8 +348,7 @@ def create_app(config: Config, secret: str) -> Starlette:
         case = ctx.book.get(ctx.int_param("case_id"))
         f = ctx.book.finding(case)
         ip = ctx.store.page_ip(case.page_url)
-        with RdapClient(ctx.store, config.cases) as rdap:
-            domain, network = rdap.cached(host_of(case.page_url), ip)
+        domain, network = rdap_cached(ctx.store, host_of(case.page_url), ip)
         targets = [s for s in sorted(TRANSITIONS[case.state]) if ctx.user.can_move_to(s)]
         from ..cases.notices import passages
 
@@ -368,8 +407,7 @@ def create_app(config: Config, secret: str) -> Starlette:
             raise CaseNotFound(str(e)) from e
         case = ctx.book.get(n.case_id)
         ip = ctx.store.page_ip(case.page_url)
-        with RdapClient(ctx.store, config.cases) as rdap:
-            domain, network = rdap.cached(host_of(case.page_url), ip)
+        domain, network = rdap_cached(ctx.store, host_of(case.page_url), ip)
         return ctx.render(
             "notice.html.j2", n=n, case=case, channels=NOTIFY_CHANNELS, smtp=bool(config.alerts.smtp_host),
             domain=domain, network=network,
