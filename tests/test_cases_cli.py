@@ -187,6 +187,7 @@ def test_cases_show_prints_the_cached_rdap_contacts(scanned):
     from tests.fixtures.rdap_server import standard_server
 
     from copywatch.cases.rdap import RdapClient
+    from copywatch.config import CasesConfig
 
     config, path = scanned
     data = json.loads(cw("cases", "list", "--format", "json", "--config", path).stdout)
@@ -194,7 +195,7 @@ def test_cases_show_prints_the_cached_rdap_contacts(scanned):
     try:
         with (
             Store(config.store_path) as store,
-            RdapClient(store, config.cases.__class__(rdap_base_url=server.base_url)) as rdap,
+            RdapClient(store, CasesConfig(rdap_base_url=server.base_url)) as rdap,
         ):
             rdap.ip(store.page_ip(data[0]["page_url"]) or "")
     finally:

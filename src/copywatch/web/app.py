@@ -25,6 +25,7 @@ import hmac
 import io
 import re
 import secrets
+import sqlite3
 import threading
 import time
 import zipfile
@@ -53,7 +54,7 @@ from ..cases.rdap import cached as rdap_cached
 from ..cases.service import CaseBook, CaseMoved, CaseNotFound
 from ..cases.states import DISMISS_REASONS, NOTIFY_CHANNELS, STATES, TRANSITIONS, TransitionError
 from ..config import Config
-from ..errors import CopywatchError
+from ..errors import CopywatchError, StoreError
 from ..report.evidence_csv import safe_cell
 from ..report.html import fmt_time, pct, safe_href
 from ..store import Store
@@ -235,7 +236,11 @@ def create_app(config: Config, secret: str) -> Starlette:
         return wrap
 
     def run(fn: Handler, request: Request, form: dict[str, str], permission: str) -> Response:
-        with Store(config.store_path) as store:
+        try:
+            store = Store(config.store_path)
+        except StoreError as e:
+            return _error_page(503, "Store unavailable", str(e))
+        with store:
             user = current_user(store, str(request.session.get("user", "")))
             if user is None:
                 request.session.pop("user", None)
@@ -257,6 +262,10 @@ def create_app(config: Config, secret: str) -> Starlette:
                 )
             except CaseNotFound as e:
                 return _error_page(404, "Not found", str(e), user, token)
+            except sqlite3.OperationalError as e:  # the store stayed locked past its busy timeout
+                return _error_page(
+                    503, "Busy", f"The store is busy ({e}); try again in a moment.", user, token
+                )
 
     # --- login ------------------------------------------------------------------------------
 
