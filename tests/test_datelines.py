@@ -213,3 +213,19 @@ def test_a_name_that_can_never_match_is_a_config_error() -> None:
         parse_config(data, "c.toml")
     data["outlet"]["aliases"] = ["واس", "SPA", "و.م.ع"]
     assert parse_config(data, "c.toml").outlet.aliases == ("واس", "SPA", "و.م.ع")
+
+
+def test_dateline_of_a_long_first_paragraph_after_a_title_and_a_date_line() -> None:
+    """A paper prints several parts of a wire as one long paragraph, under its title and a date
+    line: the dateline opening that paragraph is still the credit (seen on a real Saudi paper)."""
+    long_paragraph = "جدة - واس: " + " ".join(AR_TEXT.split("\n")) + " " + " ".join(FR_TEXT.split()) * 3
+    html = (
+        "<html><body><div class='content'><h1>مجلس الوزراء يعقد جلسته</h1>"
+        "<div>الثلاثاء 11 أغسطس 2015 - العدد 15645</div>"
+        f"<div class='entry'><p>{long_paragraph}</p><p>{AR_TEXT.split(chr(10))[0]}</p></div></div>"
+        "<aside><p>الأكثر قراءة</p></aside></body></html>"
+    )
+    doc = Document(url="https://paper.example/ln57.htm", title="", text="", html=html)
+    credit = attribute(doc, AR_EX, SPA)
+    assert credit.verdict == "name", credit
+    assert ("dateline", "first_paragraph") in forms(credit)

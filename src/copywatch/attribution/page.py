@@ -115,6 +115,7 @@ class _Page:
     region: list[etree._Element]  # body plus the credit-line siblings just before/after it
     order: dict[etree._Element, int]  # document order, for "after the last copied paragraph"
     last_copied: int  # document-order index of the last copied block (-1 if unknown)
+    first_copied: etree._Element | None = None  # the first block holding copied text
 
     def lca(self, el: etree._Element) -> etree._Element:
         mine = _ancestors(self.body)
@@ -196,15 +197,18 @@ def _locate(root: etree._Element, references: list[str]) -> _Page:
         best = max((k for k in weight if weight[k] >= 0.8 * total), key=lambda k: depth[k])
         body = by_id[best]
         last = max(order[el] for el, _ in matched)
+        prose = [el for el, _ in matched if el.tag not in ("h1", "h2", "h3", "h4", "h5", "h6")]
+        first = min(prose, key=lambda el: order[el]) if prose else None
     else:
         guess = _densest(blocks)
         body = guess if guess is not None else fallback
         last = -1
+        first = None
     if body.tag in _TEXT_LEVEL and body.getparent() is not None:
         body = body.getparent()
     if body.tag in ("html",):
         body = fallback
-    return _Page(root, body, _region(body), order, last)
+    return _Page(root, body, _region(body), order, last, first)
 
 
 def _densest(blocks: list[tuple[etree._Element, str]]) -> etree._Element | None:

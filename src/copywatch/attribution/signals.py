@@ -26,6 +26,7 @@ from ..text.dom import (
 from ..text.dom import (
     json_ld as _json_ld,
 )
+from ..text.dom import own_text as _own_text
 from ..text.normalize import fold_for_names as normalize_ar
 from ..text.normalize import name_tokens as _tokens
 from .names import (
@@ -198,6 +199,9 @@ def _name_signals(
     return notice_kept
 
 
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+
 def _position_signals(page: _Page, names: _Names, out: _Collector) -> None:
     """Datelines and credit lines in the places papers put them: the short line just above or below
     the title, the first and last lines of the article body (and the lines just outside it), and the
@@ -238,13 +242,19 @@ def _position_signals(page: _Page, names: _Names, out: _Collector) -> None:
             continue
         if _credit_line(line, names):
             out.credit_new("credit_line", line, form)
-    # the opening of the first paragraph: «CITY - NAME:», «NAME - CITY», «CITY (NAME)»
-    for el, text in body_blocks[:2]:
-        if len(_tokens(text)) < 4 or page.furniture(el):
+    # the opening of the first paragraph: «CITY - NAME:», «NAME - CITY», «CITY (NAME)». The first
+    # paragraph is the first text block of the body that is not a heading, or the first block
+    # holding copied text (the located body may be a wide container, or <body> itself, when the
+    # page prints much else beside the copy)
+    openings = [(el, t) for el, t in body_blocks if el.tag not in _HEADINGS and len(_tokens(t)) >= 4][:3]
+    if page.first_copied is not None:
+        openings.append((page.first_copied, _own_text(page.first_copied)))
+    for el, text in openings:
+        if page.furniture(el):
             continue
         if _dateline(text, names):
             out.credit_new("dateline", text.split("\n")[0][:120], "first_paragraph")
-        break
+            break
 
 
 def _title_neighbours(page: _Page) -> list[tuple[etree._Element, str, str]]:
