@@ -479,6 +479,7 @@ def status(config_path: str, limit: int) -> None:
     with Store(config.store_path, create=False) as store:
         runs = store.runs(limit=limit, unfinished=True)
         failed_shots = [s for s in store.screenshots().values() if s.error]
+        page_errors = {r.run_id: store.page_errors(r.run_id) for r in runs}  # pages not processed
     running_now = _scan_running(config.store_path)
 
     if not runs:
@@ -494,6 +495,8 @@ def status(config_path: str, limit: int) -> None:
         for s in run.sites:
             if s.error:
                 click.echo(f"    {s.site}: {s.error}")
+        for e in page_errors[run.run_id]:
+            click.echo(f"    {e.site}: {e.url} not processed: {_printable(e.error)}")
         for shot in failed_shots:
             if shot.run_id == run.run_id:  # [evidence] screenshots: the page is reported, its picture failed
                 click.echo(f"    {shot.site}: no screenshot of {shot.page_url}: {_printable(shot.error)}")

@@ -57,6 +57,9 @@ class CrawlConfig:
     max_url_length: int = 2083
     trust_env: bool = False  # use HTTP(S)_PROXY and friends from the environment
     warc_max_bytes: int = 100_000_000  # rotate WARC files past this size
+    max_links_per_page: int = 5000  # links read from one page (a page of a million links is cut)
+    max_page_cpu_seconds: float = 30.0  # CPU time one page may cost; then it is recorded as too costly
+    max_page_elements: int = 100_000  # a page with more tags is not extracted (recorded as too costly)
 
 
 @dataclass(frozen=True)
@@ -353,6 +356,9 @@ def parse_config(data: dict[str, Any], source: str = "<config>", base_dir: Path 
         raise ConfigError(f"{source}: [archive] key 'max_record_bytes' must be at least 1024")
     if cc.max_bytes < 1024:
         raise ConfigError(f"{source}: [crawl] key 'max_bytes' must be at least 1024, got {cc.max_bytes}")
+    for key in ("max_links_per_page", "max_page_cpu_seconds", "max_page_elements"):
+        if getattr(cc, key) <= 0:
+            raise ConfigError(f"{source}: [crawl] key '{key}' must be positive, got {getattr(cc, key)}")
     if cc.timeout_seconds <= 0:
         raise ConfigError(f"{source}: [crawl] key 'timeout_seconds' must be positive")
     if tables["schedule"].cron:

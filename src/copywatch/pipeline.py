@@ -20,7 +20,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
@@ -43,7 +43,8 @@ from .models import Capture, Credit, Document, Exclusive, Finding, Match, RunInf
 from .report.evidence_csv import write_csv
 from .report.html import write_report
 from .report.xlsx import write_xlsx
-from .store import ScanResults, Store, StoredPage
+from .store import PageError, ScanResults, Store, StoredPage
+from .text.budget import PageBudget, PageTooCostly, check_markup
 from .text.charset import decode_html
 from .text.dates import claimed_published_time, published_order
 from .text.extract import canonical_url, extract
@@ -249,6 +250,7 @@ class _SiteOutput:
     result: SiteResult
     pages: list[StoredPage]
     findings: list[Finding]
+    errors: list[PageError] = field(default_factory=list)  # pages fetched but not processed
 
 
 class Scanner:
@@ -348,6 +350,7 @@ class Scanner:
                 pages=outlet_pages + [p for o in outputs for p in o.pages],
                 findings=findings,
                 warc_files=[f.name for f in archive.files()],
+                page_errors=[e for o in outputs for e in o.errors],
                 archive_runs=self._outlet_articles
                 | {e.url: index.article_runs(i) for i, e in enumerate(index.exclusives)},
             )
@@ -500,6 +503,13 @@ class Scanner:
         pages: list[StoredPage] = []
         findings: list[Finding] = []
         seen: list[_Seen] = []
+        errors: list[PageError] = []  # a bad document is recorded against its URL; the site goes on
+
+        def failed(url: str, e: Exception | str) -> None:
+            why = e if isinstance(e, str | PageTooCostly) else f"{type(e).__name__}: {e}"
+            why = str(why)
+            log.warning("site %s: page %s not processed: %s", site.name, url, why)
+            errors.append(PageError(site.name, url, why))
 
         remembered: dict[str, StoredPage | None] = {}  # read once: for the crawler, then for _page
 
@@ -522,16 +532,36 @@ class Scanner:
                 else:  # a seed page: the crawler did not ask about it
                     with self._store_lock:
                         stored = store.page(capture.url)
-                page, doc = self._page(site, capture, stored, started, crawl.lastmod.get(capture.url))
+                try:
+                    budget = PageBudget(capture.final_url, self.config.crawl.max_page_cpu_seconds)
+                    check_markup(capture.body, capture.final_url, self.config.crawl.max_page_elements)
+                    page, doc = self._page(site, capture, stored, started, crawl.lastmod.get(capture.url))
+                    budget.check("extraction")
+                    following = next_page(capture.body, page.content_type, capture.final_url)
+                    budget.check("looking for a next page")
+                except Exception as e:  # one page, whatever it makes a stage raise (RecursionError too)
+                    failed(capture.final_url, e)
+                    continue
                 pages.append(page)
-                following = next_page(capture.body, page.content_type, capture.final_url)
                 # keep what matching needs; the body stays (compressed) in the StoredPage only
                 seen.append(_Seen(replace(capture, body=b""), page, replace(doc, html=""), following))
+            for url, why in crawl.page_errors:
+                failed(url, why)
             for chain in _articles(seen):
                 text = "\n".join(r.doc.text for r in chain)
-                for m in index.match(chain[0].capture.final_url, text):
-                    findings.append(self._finding(site, chain, text, m, by_url[m.exclusive_url], started))
+                try:
+                    for m in index.match(chain[0].capture.final_url, text):
+                        findings.append(self._finding(site, chain, text, m, by_url[m.exclusive_url], started))
+                except Exception as e:  # matching or the credit check raised on this article
+                    failed(chain[0].capture.final_url, e)
             result = crawl.result()
+            result = replace(result, pages_failed=result.pages_failed + len(errors))
+            if crawl.limits_hit.get("max_links_per_page"):
+                log.warning(
+                    "site %s: %d pages had more than [crawl] max_links_per_page links; the rest were not read",
+                    site.name,
+                    crawl.limits_hit["max_links_per_page"],
+                )
             for warning in crawl.warnings:
                 log.warning("site %s: %s (the rest of the site was crawled)", site.name, warning)
             for limit in ("max_site_seconds", "max_pages_per_site"):
@@ -550,7 +580,7 @@ class Scanner:
             len(findings),
             time.monotonic() - t0,
         )
-        return _SiteOutput(result, pages, findings)
+        return _SiteOutput(result, pages, findings, errors)
 
     def _page(
         self, site: SiteConfig, capture: Capture, stored: StoredPage | None, started: str, lastmod: str | None

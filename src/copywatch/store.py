@@ -256,9 +256,20 @@ _MIGRATIONS: dict[int, str] = {
         seen_at TEXT NOT NULL
     );
     """,
+    # 8: pages of a run that were fetched but could not be processed (too costly, or an exception
+    # in a stage): recorded against their URL instead of ending the site (issue 12)
+    8: """
+    CREATE TABLE IF NOT EXISTS page_errors (
+        run_id TEXT NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
+        site TEXT NOT NULL,
+        url TEXT NOT NULL,
+        error TEXT NOT NULL,
+        PRIMARY KEY (run_id, site, url)
+    );
+    """,
 }
 # Each feature that adds tables owns one migration number (3: formula index, 4: search discovery,
-# 5: cases, 6: archive scans, 7: evidence/screenshots); a number may be missing while its feature
+# 5: cases, 6: archive scans, 7: evidence/screenshots, 8: page errors); a number may be missing while its feature
 # is not there, and the loop below skips it.
 SCHEMA_VERSION = max(_MIGRATIONS)
 
@@ -306,6 +317,7 @@ class ScanResults:
     findings: Sequence[Finding]
     warc_files: Sequence[str] = ()
     archive_runs: Mapping[str, bytes] = field(default_factory=dict)  # outlet article URL -> its runs
+    page_errors: Sequence[PageError] = ()  # pages fetched but not processed
 
 
 class Store:
@@ -441,6 +453,10 @@ class Store:
             out.append(RunInfo(sites=sites, **dict(r)))
         return out
 
+    def page_errors(self, run_id: str | None = None) -> list[PageError]:
+        """Pages of a run (default: the latest) fetched but not processed (see page_errors below)."""
+        return page_errors(self, run_id)
+
     def integrity(self) -> str:
         return str(self.db.execute("PRAGMA integrity_check").fetchone()[0])
 
@@ -506,6 +522,10 @@ class Store:
                 _upsert(
                     db, "site_results", asdict(site) | {"run_id": run.run_id}, key=(), keep=(), update=False
                 )
+            db.executemany(
+                "INSERT OR REPLACE INTO page_errors (run_id, site, url, error) VALUES (?, ?, ?, ?)",
+                [(run.run_id, e.site, e.url, e.error) for e in results.page_errors],
+            )
 
     def alerted(self, channel: str) -> set[tuple[str, str]]:
         rows = self.db.execute("SELECT page_url, exclusive_url FROM alerts WHERE channel = ?", (channel,))
@@ -889,7 +909,29 @@ def _history(db: sqlite3.Connection, case_id: int, event: dict[str, Any]) -> Non
         ),
     )
 
-# --- hostile input and full disks (issue 12): one line for any SQLite failure ---------------------
+# --- hostile input and full disks (issue 12): page errors, one line for any SQLite failure --------
+
+
+@dataclass(frozen=True)
+class PageError:
+    """A page of a run that was fetched but not processed, and why (too costly, an exception)."""
+
+    site: str
+    url: str
+    error: str
+
+
+def page_errors(store: Store, run_id: str | None = None) -> list[PageError]:
+    """The page errors of ``run_id`` (default: the latest run), by site and URL."""
+    if run_id is None:
+        latest = store.runs(limit=1)
+        if not latest:
+            return []
+        run_id = latest[0].run_id
+    rows = store.db.execute(
+        "SELECT site, url, error FROM page_errors WHERE run_id = ? ORDER BY site, url", (run_id,)
+    )
+    return [PageError(r[0], r[1], r[2]) for r in rows]
 
 
 def store_error(path: object, e: sqlite3.Error) -> StoreError:

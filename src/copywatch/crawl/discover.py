@@ -77,6 +77,7 @@ class SiteCrawl:
     limits_hit: dict[str, int] = field(default_factory=dict)  # limit name -> URLs it kept out
     lastmod: dict[str, str] = field(default_factory=dict)  # page URL -> lastmod seen this scan
     warnings: list[str] = field(default_factory=list)  # seeds that failed while others worked
+    page_errors: list[tuple[str, str]] = field(default_factory=list)  # (URL, why): a page that raised
 
     def result(self) -> SiteResult:
         return SiteResult(
@@ -152,7 +153,7 @@ def parse_index(
     if head.startswith(b"{"):
         try:
             feed = json.loads(body)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: arrays nested 200,000 deep
             return "unknown", []
         items = feed.get("items", []) if isinstance(feed, dict) else []
         entries = [
@@ -228,31 +229,68 @@ def _newest_first(entries: list[tuple[str, str | None]]) -> list[tuple[str, str 
     return [e for _, e in dated] + undated
 
 
-def _parse_html(body: bytes, content_type: str, base_url: str) -> tuple[lxml.html.HtmlElement | None, str]:
-    """The parsed page and the base its relative links resolve against (honouring <base href>)."""
+MAX_LINKS_PER_PAGE = 5000  # [crawl] max_links_per_page's default
+_FEED = 64 * 1024  # characters handed to the pull parser at a time
+
+
+def _tags(body: bytes, content_type: str, tags: tuple[str, ...]) -> Iterator[lxml.etree._Element]:
+    """The ``tags`` elements of an HTML page as the parser reaches them (their attributes are
+    read; their content may not be parsed yet).
+
+    A pull parser fed a piece at a time, so a caller that stops early (enough links) has parsed
+    only that far: a 5 MB page of a million links costs what its first few thousand do. Elements
+    already passed are dropped as it goes, so memory stays near one piece, not one tree of the
+    page. huge_tree: nothing nested deeper than 255 elements is dropped.
+    """
     text, _ = decode_html(body, content_type)
     if not text.strip():
-        return None, base_url
+        return
+    parser = lxml.etree.HTMLPullParser(events=("start", "end"), huge_tree=True)
     try:
-        doc = lxml.html.document_fromstring(text)
-    except (lxml.etree.ParserError, ValueError):
-        return None, base_url
-    for b in doc.iter("base"):
-        if b.get("href"):
-            return doc, urljoin(base_url, b.get("href", ""))
-    return doc, base_url
+        for at in range(0, len(text), _FEED):
+            parser.feed(text[at : at + _FEED])
+            yield from _events(parser, tags)
+        parser.close()
+        yield from _events(parser, tags)
+    except (lxml.etree.ParserError, lxml.etree.XMLSyntaxError, ValueError):
+        return
+
+
+def _events(parser: lxml.etree.HTMLPullParser, tags: tuple[str, ...]) -> Iterator[lxml.etree._Element]:
+    for event, el in parser.read_events():
+        if event == "start":
+            if el.tag in tags:
+                yield el
+        elif el.tag not in ("html", "head", "body"):
+            # fully parsed and looked at: empty it, and drop the finished siblings before it
+            el.clear(keep_tail=True)
+            parent = el.getparent()
+            while parent is not None and el.getprevious() is not None:
+                del parent[0]
+
+
+def _base(el: lxml.etree._Element, base: str) -> str:
+    return urljoin(base, el.get("href", "")) if el.get("href") else base
 
 
 @serialized
-def extract_links(body: bytes, content_type: str, base_url: str) -> list[str]:
-    """The href of every <a>/<area> of an HTML page, made absolute (honouring <base href>)."""
-    doc, base = _parse_html(body, content_type, base_url)
-    if doc is None:
-        return []
-    return [urljoin(base, a.get("href", "")) for a in doc.iter("a", "area") if a.get("href")]
+def extract_links(
+    body: bytes, content_type: str, base_url: str, limit: int = MAX_LINKS_PER_PAGE
+) -> list[str]:
+    """The href of the first ``limit`` <a>/<area> of an HTML page, made absolute (honouring
+    <base href>); the parse stops there. ``len(result) == limit`` means there may be more."""
+    base, out = base_url, []
+    for el in _tags(body, content_type, ("a", "area", "base")):
+        if el.tag == "base":
+            base = _base(el, base)
+        elif el.get("href"):
+            out.append(urljoin(base, el.get("href", "")))
+            if len(out) >= limit:
+                break
+    return out
 
 
-_REL_NEXT = re.compile(rb"""rel\s*=\s*["']?[^"'>]*\bnext\b""", re.IGNORECASE)
+_NEXT = re.compile(rb"next", re.IGNORECASE)  # a plain word: a linear search whatever the page
 
 
 @serialized
@@ -261,13 +299,13 @@ def next_page(body: bytes, content_type: str, base_url: str) -> str | None:
 
     A long article split over several pages links its pages this way; so do listings.
     """
-    if not _REL_NEXT.search(body):  # most pages have none: skip the parse
+    if not _NEXT.search(body):  # most pages have none: skip the parse
         return None
-    doc, base = _parse_html(body, content_type, base_url)
-    if doc is None:
-        return None
-    for el in doc.iter("link", "a"):
-        if "next" in (el.get("rel") or "").lower().split() and el.get("href"):
+    base = base_url
+    for el in _tags(body, content_type, ("link", "a", "base")):
+        if el.tag == "base":
+            base = _base(el, base)
+        elif "next" in (el.get("rel") or "").lower().split() and el.get("href"):
             return urljoin(base, el.get("href", ""))
     return None
 
@@ -344,6 +382,14 @@ def _crawl(
         pages.append((norm, depth, lastmod, source))
 
     def follow_links(cap: Capture, depth: int | None) -> None:
+        """Queue the page's links; an exception on one hostile page is recorded against its URL,
+        and the crawl goes on (a generator that raised would end the whole site)."""
+        try:
+            queue_links(cap, depth)
+        except Exception as e:  # noqa: BLE001 - whatever a page makes a parser raise
+            sc.page_errors.append((cap.final_url, f"reading its links failed: {type(e).__name__}: {e}"))
+
+    def queue_links(cap: Capture, depth: int | None) -> None:
         # The next page of a paginated article is followed wherever the page came from (a
         # sitemap lists only the first page), at the same depth: it is the same article.
         following = next_page(cap.body, cap.content_type, cap.final_url)
@@ -354,7 +400,10 @@ def _crawl(
         if depth >= cfg.max_depth:
             sc._hit("max_depth")
             return
-        for link in extract_links(cap.body, cap.content_type, cap.final_url):
+        links = extract_links(cap.body, cap.content_type, cap.final_url, cfg.max_links_per_page)
+        if len(links) >= cfg.max_links_per_page:
+            sc._hit("max_links_per_page")  # the rest of the page's links are not read
+        for link in links:
             add_page(link, depth + 1, None, "links")
 
     def account(cap: Capture, k: KnownPage | None) -> bool:
@@ -425,7 +474,11 @@ def _crawl(
             continue
         if source == "seed":
             hosts.add(_site_key(cap.final_url))
-        kind, entries = parse_index(cap.body, cap.content_type, cfg.max_bytes)
+        try:
+            kind, entries = parse_index(cap.body, cap.content_type, cfg.max_bytes)
+        except Exception as e:  # noqa: BLE001 - one hostile sitemap or feed must not end the site
+            sc.page_errors.append((norm, f"reading it as a sitemap or feed failed: {type(e).__name__}: {e}"))
+            continue
         if kind == "html":
             if source != "seed":
                 continue

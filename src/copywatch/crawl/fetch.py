@@ -652,6 +652,10 @@ class Fetcher:
             return _Hop.failed("error", f"cannot connect to {where}: {e}")
         except httpx.HTTPError as e:
             return _Hop.failed("error", f"request to {where} failed: {type(e).__name__}: {e}")
+        except httpx.InvalidURL as e:
+            # httpx builds the next request of a redirect even when it does not follow it, and
+            # refuses a Location such as "javascript:..." or "data:..." with InvalidURL
+            return _Hop.failed("refused", f"{where}: redirect to an unusable URL refused ({e})")
 
         try:
             hop = self._read(response, url, ip, kind, known, fetched_at, request_line, req_headers)

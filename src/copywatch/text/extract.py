@@ -8,27 +8,39 @@ matching requires long shared passages. Paragraphs are separated by "\n".
 
 from __future__ import annotations
 
-import re
-from html import unescape
-
 import trafilatura
+from lxml import etree
 from lxml import html as lxml_html
 
 from ..models import Capture, Document
 from .charset import decode_html
 from .lxml_guard import serialized
 
-_TITLE_RE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+# trafilatura's own parser, plus huge_tree: without it libxml2 drops everything nested deeper than
+# 255 elements, so a copy wrapped in 300 <div>s would not be extracted. The body is bounded by
+# [crawl] max_bytes before it gets here, which is what bounds the tree.
+_PARSER = lxml_html.HTMLParser(
+    collect_ids=False,
+    default_doctype=False,
+    encoding="utf-8",
+    remove_comments=True,
+    remove_pis=True,
+    huge_tree=True,
+)
 
 
-@serialized
-def canonical_url(html: str) -> str | None:
+def parse(html: str) -> lxml_html.HtmlElement | None:
+    """The page's tree (nothing dropped however deep), or None for an empty or unparsable page."""
+    if not html.strip():
+        return None
     try:
-        tree = lxml_html.fromstring(html.encode("utf-8")) if html.strip() else None
-    except (ValueError, lxml_html.etree.ParserError):
+        tree = lxml_html.fromstring(html.encode("utf-8", "surrogatepass"), parser=_PARSER)
+    except (ValueError, etree.ParserError):
         return None
-    if tree is None:
-        return None
+    return tree if isinstance(tree, lxml_html.HtmlElement) else None
+
+
+def _canonical(tree: lxml_html.HtmlElement) -> str | None:
     for el in tree.iterfind(".//link"):
         if "canonical" in (el.get("rel") or "").lower().split() and el.get("href"):
             return str(el.get("href")).strip()
@@ -39,36 +51,53 @@ def canonical_url(html: str) -> str | None:
 
 
 @serialized
+def canonical_url(html: str) -> str | None:
+    tree = parse(html)
+    return _canonical(tree) if tree is not None else None
+
+
+def _title(tree: lxml_html.HtmlElement) -> str:
+    """The <title> from the tree: the fallback when trafilatura finds none (a parser, not a regex,
+    so a page of unclosed ``<title>`` tags costs a parse, not the square of its length)."""
+    el = tree.find(".//title")
+    return (el.text_content() if el is not None else "").strip()
+
+
+@serialized
 def extract_html(html: str, url: str, encoding: str = "utf-8") -> Document:
     """Main text, title, canonical URL and claimed date of an HTML page."""
-    result = trafilatura.bare_extraction(
-        html,
-        url=url,
-        include_comments=False,
-        include_tables=True,
-        favor_recall=True,
-        with_metadata=True,
-    )
+    tree = parse(html)
     text = ""
     title = ""
     date = None
     lang = None
-    if result is not None:
-        data = result.as_dict() if hasattr(result, "as_dict") else dict(result)
-        text = data.get("text") or ""
-        title = data.get("title") or ""
-        date = data.get("date")
-        lang = data.get("language")
-    if not title:
-        m = _TITLE_RE.search(html)
-        title = unescape(m.group(1)).strip() if m else ""
+    canonical = None
+    if tree is not None:
+        fallback_title, canonical = _title(tree), _canonical(tree)
+        # trafilatura gets our tree (it would parse without huge_tree) and may change it: what we
+        # read from the tree ourselves is read first.
+        result = trafilatura.bare_extraction(
+            tree,
+            url=url,
+            include_comments=False,
+            include_tables=True,
+            favor_recall=True,
+            with_metadata=True,
+        )
+        if result is not None:
+            data = result.as_dict() if hasattr(result, "as_dict") else dict(result)
+            text = data.get("text") or ""
+            title = data.get("title") or ""
+            date = data.get("date")
+            lang = data.get("language")
+        title = title or fallback_title
     return Document(
         url=url,
         title=" ".join(title.split()),
         text=text,
         html=html,
         published_at=date,
-        canonical=canonical_url(html),
+        canonical=canonical,
         lang=lang,
         encoding=encoding,
     )
