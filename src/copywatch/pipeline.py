@@ -558,7 +558,7 @@ class Scanner:
             result = replace(result, pages_failed=result.pages_failed + len(errors))
             if crawl.limits_hit.get("max_links_per_page"):
                 log.warning(
-                    "site %s: %d pages had more than [crawl] max_links_per_page links; the rest were not read",
+                    "site %s: %d pages had more than [crawl] max_links_per_page links, the rest unread",
                     site.name,
                     crawl.limits_hit["max_links_per_page"],
                 )
