@@ -159,3 +159,26 @@ def test_a_new_headline_over_the_body_word_for_word_is_verbatim(headline_in_text
     [m] = index.match("https://paper.example/b", page)
     assert m.match_type == "verbatim", m
     assert m.coverage >= 0.97
+
+
+def test_one_earlier_instance_of_the_formula_is_enough() -> None:
+    """The outlet repeating a text in two of its articles makes it formula (the default
+    formula_min_docs = 2): one earlier bulletin in the archive tells today's figures from its formula."""
+    one = {"https://spa.example/weather-3": article_runs(bulletin(3))}
+    index = ExclusiveIndex([TODAY, ex("a", EXCLUSIVE_A)], MatchConfig(), archive=one)
+    assert index.match("https://paper.example/w11", bulletin(11)) == []
+    [m] = index.match("https://paper.example/w10", bulletin(10))
+    assert m.coverage >= 0.9
+
+
+def test_an_updated_version_of_the_article_in_the_archive_is_the_same_article() -> None:
+    """The archive holds the article's earlier version (a sentence changed, a paragraph added) under
+    another URL: near-duplicates are one article, so its copies are found whole."""
+    paras = EXCLUSIVE_A.split("\n")
+    earlier = "\n".join(
+        [paras[0].replace("الحكومة", "السلطات", 1), *paras[1:], "تحديث: تفاصيل إضافية لاحقا."]
+    )
+    archive = {"https://spa.example/a-v1": article_runs(earlier)}
+    index = ExclusiveIndex([ex("a", EXCLUSIVE_A), ex("b", EXCLUSIVE_B)], MatchConfig(), archive=archive)
+    [m] = index.match("https://paper.example/a", EXCLUSIVE_A)
+    assert m.coverage >= 0.95

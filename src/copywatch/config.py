@@ -68,7 +68,7 @@ class MatchConfig:
     min_similarity: float = 0.0  # TF-IDF cosine floor (0 = coverage decides)
     min_span_words: int = 12  # shortest passage, in words, that counts as copied
     seed: int = 1  # MinHash seed: fixed so findings are reproducible
-    formula_min_docs: int = 3  # runs shared by this many of the outlet's articles are formula
+    formula_min_docs: int = 2  # runs shared by this many of the outlet's articles are formula
 
 
 SHORT_LINK_HOSTS = (

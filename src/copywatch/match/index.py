@@ -26,7 +26,6 @@ deterministic: the same exclusives and page always give the same matches.
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections.abc import Mapping, Sequence
 
@@ -194,19 +193,17 @@ class ExclusiveIndex:
 
     def _formula_runs(self, archive: Mapping[str, bytes]) -> np.ndarray:
         """Sorted runs (not common) that at least ``formula_min_docs`` distinct articles of the outlet
-        carry: the exclusives loaded now and the archive's other articles. An article stored twice
-        (same runs under another URL) counts once, so a republished article never becomes formula."""
+        carry: the exclusives loaded now and the archive's other articles. Near-duplicates (the same
+        article under another URL, an updated version) are one article, so an article stored twice
+        never becomes formula."""
         urls = {e.url for e in self._exclusives} | {e.fetched_url for e in self._exclusives}
-        df = _DocFreq()
-        seen: set[bytes] = set()
         docs = [distinct(self._runs(e)) for e in range(len(self._exclusives))]
         docs += [np.frombuffer(b, dtype="<u4").astype(np.uint32) for u, b in archive.items() if u not in urls]
-        for runs in docs:
-            key = hashlib.blake2b(runs.tobytes(), digest_size=16).digest()
-            if key in seen or not len(runs):
-                continue
-            seen.add(key)
-            df.add(runs.astype(np.uint64))
+        df = _DocFreq()
+        for group in _near_duplicate_groups(docs):
+            runs = docs[group[0]] if len(group) == 1 else distinct(np.concatenate([docs[g] for g in group]))
+            if len(runs):
+                df.add(runs.astype(np.uint64))
         keys, counts = df.result()
         formula = keys[counts >= self.config.formula_min_docs].astype(np.uint32)
         return np.setdiff1d(formula, self._common)
@@ -338,6 +335,47 @@ class ExclusiveIndex:
             match_type=match_type(a),
             spans=tuple(spans),
         )
+
+
+SKETCH = 32  # bottom-k sketch of an article's runs, for telling near-duplicate articles
+NEAR_DUPLICATE = 0.7  # estimated Jaccard of two articles' runs from which they are one article
+_BUCKET_KEYS = 4  # articles sharing one of their 4 smallest runs are compared
+_MAX_BUCKET = 64  # compared within a bucket at most (a run in many articles is formula, not identity)
+
+
+def _near_duplicate_groups(docs: Sequence[np.ndarray]) -> list[list[int]]:
+    """Articles (sorted distinct runs each) grouped by near-identity, with bottom-k sketches: two
+    articles whose runs' estimated Jaccard similarity reaches NEAR_DUPLICATE are one article.
+    Instances of one formula (another day's bulletin) share far less and stay apart."""
+    parent = list(range(len(docs)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    sketches = [d[:SKETCH] for d in docs]
+    buckets: dict[int, list[int]] = {}
+    for i, sk in enumerate(sketches):
+        for v in sk[:_BUCKET_KEYS].tolist():
+            buckets.setdefault(v, []).append(i)
+    for members in buckets.values():
+        members = members[:_MAX_BUCKET]
+        for x in range(len(members)):
+            for y in range(x + 1, len(members)):
+                a, b = members[x], members[y]
+                if root(a) == root(b):
+                    continue
+                sa, sb = sketches[a], sketches[b]
+                union = np.union1d(sa, sb)[:SKETCH]
+                both = np.intersect1d(np.intersect1d(sa, sb, assume_unique=True), union, assume_unique=True)
+                if len(union) and len(both) >= NEAR_DUPLICATE * len(union):
+                    parent[root(a)] = root(b)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(docs)):
+        groups.setdefault(root(i), []).append(i)
+    return list(groups.values())
 
 
 def _title_line_words(ex: Exclusive) -> int:
