@@ -160,10 +160,13 @@ def test_paths_folders_lists_and_selections(tmp_path, corpus):
         expand_paths([str(tmp_path / "missing.warc.gz")])
 
 
-def test_records_kept_and_the_rest_counted(corpus):
+@pytest.mark.parametrize("reader", ["fastwarc", "warcio"])
+def test_records_kept_and_the_rest_counted(corpus, reader):
     _, _, copies, files = corpus
     counts = Counts()
-    recs = list(read_records(Source(str(files[0])), OpenOptions(), counts, max_record_bytes=10_000_000))
+    recs = list(
+        read_records(Source(str(files[0])), OpenOptions(), counts, max_record_bytes=10_000_000, reader=reader)
+    )
     assert all(r.status == 200 and r.target_uri.startswith("http") for r in recs)
     assert len(recs) == 40 + len(list(copies)[0::2])  # the pages, not the robots.txt, images, 404s, 301s
     assert counts.not_http == 5 and counts.not_html == 10 and counts.not_200 == 10  # dns:, png+txt, 404+301
@@ -171,31 +174,40 @@ def test_records_kept_and_the_rest_counted(corpus):
     # each record's (offset, length) is its own gzip member: it reads back alone
     r = recs[3]
     alone = list(read_records(Source(str(files[0]), ((r.offset, r.length),)), OpenOptions(), Counts(),
-                              max_record_bytes=10_000_000))  # fmt: skip
+                              max_record_bytes=10_000_000, reader=reader))  # fmt: skip
     assert [(a.offset, a.sha256, a.target_uri) for a in alone] == [(r.offset, r.sha256, r.target_uri)]
 
 
-def test_bad_input_is_skipped_and_counted_never_raised(tmp_path):
+@pytest.mark.parametrize("reader", ["fastwarc", "warcio"])
+def test_bad_input_is_skipped_and_counted_never_raised(tmp_path, reader):
     rng = random.Random(1)
     pages = [Page(f"http://a.example/{i}", news_page(rng, f"http://a.example/{i}")) for i in range(3)]
     big = b"<html><body>" + b"x" * 50_000_000 + b"</body></html>"  # a 50 MB record
     path = write_warc(tmp_path / "big.warc.gz", [pages[0], Page("http://a.example/big", big), pages[1]],
                       furniture=False)  # fmt: skip
     counts = Counts()
-    got = list(read_records(Source(str(path)), OpenOptions(), counts, max_record_bytes=10_000_000))
+    got = list(
+        read_records(Source(str(path)), OpenOptions(), counts, max_record_bytes=10_000_000, reader=reader)
+    )
     assert [r.target_uri for r in got] == ["http://a.example/0", "http://a.example/1"]
     assert counts.too_large == 1 and counts.errors == 0
 
     # a gzip member that does not end: the file is cut in the middle of the last page's record
     whole = write_warc(tmp_path / "whole.warc.gz", pages, furniture=False).read_bytes()
     full = list(
-        read_records(Source(str(tmp_path / "whole.warc.gz")), OpenOptions(), Counts(), max_record_bytes=10**7)
+        read_records(
+            Source(str(tmp_path / "whole.warc.gz")),
+            OpenOptions(),
+            Counts(),
+            max_record_bytes=10**7,
+            reader=reader,
+        )
     )
     last = full[-1]
     cut = tmp_path / "cut.warc.gz"
     cut.write_bytes(whole[: last.offset + last.length // 2])
     counts = Counts()
-    got = list(read_records(Source(str(cut)), OpenOptions(), counts, max_record_bytes=10**7))
+    got = list(read_records(Source(str(cut)), OpenOptions(), counts, max_record_bytes=10**7, reader=reader))
     assert [r.target_uri for r in got] == [r.target_uri for r in full[:-1]]
     assert counts.truncated + counts.errors >= 1
 
@@ -203,7 +215,10 @@ def test_bad_input_is_skipped_and_counted_never_raised(tmp_path):
     junk = tmp_path / "junk.warc.gz"
     junk.write_bytes(gzip.compress(b"this is not a WARC record\r\n" * 100))
     counts = Counts()
-    assert list(read_records(Source(str(junk)), OpenOptions(), counts, max_record_bytes=10**7)) == []
+    assert (
+        list(read_records(Source(str(junk)), OpenOptions(), counts, max_record_bytes=10**7, reader=reader))
+        == []
+    )
     assert counts.errors == 1 and "junk.warc.gz" in counts.error_details[0]
     counts = Counts()
     assert (
@@ -217,9 +232,12 @@ def test_bad_input_is_skipped_and_counted_never_raised(tmp_path):
     assert counts.errors == 1
 
 
-def test_byte_ranges_over_http(corpus):
+@pytest.mark.parametrize("reader", ["fastwarc", "warcio"])
+def test_byte_ranges_over_http(corpus, reader):
     root, _, _, files = corpus
-    local = list(read_records(Source(str(files[1])), OpenOptions(), Counts(), max_record_bytes=10**7))
+    local = list(
+        read_records(Source(str(files[1])), OpenOptions(), Counts(), max_record_bytes=10**7, reader=reader)
+    )
     chosen = (local[2], local[7], local[-1])
     server = serve(root)
     try:
@@ -227,7 +245,9 @@ def test_byte_ranges_over_http(corpus):
         src = Source(url, tuple(sorted((r.offset, r.length) for r in chosen)))
         counts = Counts()
         got = list(
-            read_records(src, OpenOptions(allow_private_addresses=True), counts, max_record_bytes=10**7)
+            read_records(
+                src, OpenOptions(allow_private_addresses=True), counts, max_record_bytes=10**7, reader=reader
+            )
         )
         assert [(r.offset, r.length, r.sha256) for r in got] == [
             (r.offset, r.length, r.sha256) for r in chosen
@@ -241,7 +261,7 @@ def test_byte_ranges_over_http(corpus):
         assert [(r.offset, r.sha256) for r in whole] == [(r.offset, r.sha256) for r in local]
         # private addresses are refused unless allowed
         counts = Counts()
-        assert list(read_records(src, OpenOptions(), counts, max_record_bytes=10**7)) == []
+        assert list(read_records(src, OpenOptions(), counts, max_record_bytes=10**7, reader=reader)) == []
         assert counts.errors == 3 and "allow_private_addresses" in counts.error_details[0]
     finally:
         server.shutdown()
@@ -251,7 +271,15 @@ def test_byte_ranges_over_http(corpus):
         counts = Counts()
         src = Source(url, ((chosen[0].offset, chosen[0].length),))
         assert (
-            list(read_records(src, OpenOptions(allow_private_addresses=True), counts, max_record_bytes=10**7))
+            list(
+                read_records(
+                    src,
+                    OpenOptions(allow_private_addresses=True),
+                    counts,
+                    max_record_bytes=10**7,
+                    reader=reader,
+                )
+            )
             == []
         )
         assert counts.errors == 1 and "byte range" in counts.error_details[0]
@@ -335,6 +363,43 @@ def test_results_import_as_a_run_and_twice_is_once(tmp_path, corpus):
             fh.seek(f.warc_offset)
             assert fh.read(len(raw)) == raw
     assert (first.report_dir / "evidence.csv").read_text(encoding="utf-8-sig").count("copier.ma") == 2
+
+
+def test_an_uncompressed_warc_is_scanned_and_its_record_copied_as_a_gzip_member(tmp_path):
+    pytest.importorskip("pyarrow")
+    from warcio.archiveiterator import ArchiveIterator
+
+    from copywatch.archive_scan.importer import import_results
+    from copywatch.archive_scan.results import write_results
+
+    exclusives = make_exclusives(5)
+    rng = random.Random(9)
+    pages = [Page(f"http://copier.ma/{i}", news_page(rng, f"http://copier.ma/{i}")) for i in range(4)]
+    pages.insert(
+        2,
+        Page(
+            "http://copier.ma/copy",
+            news_page(rng, "http://copier.ma/copy", article=exclusives[3].text.split("\n")),
+        ),
+    )
+    path = write_warc(tmp_path / "plain.warc", pages, gzip=False)
+    cfg = config_for(tmp_path)
+    out = run_local(
+        ArchiveMatcher(cfg, ExclusiveIndex(exclusives, cfg.match), ArchiveOptions()), [Source(str(path))]
+    )
+    assert [r["page_url"] for r in out.findings] == ["http://copier.ma/copy"]
+    write_results(tmp_path / "results", out.findings, out.sources)
+    done = import_results(cfg, tmp_path / "results", exclusives=exclusives)
+    assert done.findings == 1 and not done.problems
+    with Store(cfg.store_path) as store:
+        (f,) = store.findings()
+    with open(cfg.warc_dir / f.warc_file, "rb") as fh:
+        fh.seek(f.warc_offset)
+        rec = next(iter(ArchiveIterator(fh, check_digests=True)))
+        assert rec.rec_headers.get_header("WARC-Target-URI") == "http://copier.ma/copy"
+        import hashlib
+
+        assert hashlib.sha256(rec.raw_stream.read()).hexdigest() == f.sha256
 
 
 def test_local_master_retries_tasks():

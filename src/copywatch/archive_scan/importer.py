@@ -61,7 +61,10 @@ def _record_bytes(row: dict[str, Any], opts: OpenOptions) -> bytes:
     raw = read_all(row["source_file"], opts, row["record_offset"], row["record_length"])
     if len(raw) != row["record_length"]:
         raise SourceError(f"{len(raw)} bytes read back, {row['record_length']} expected")
-    member = raw if raw[:2] == b"\x1f\x8b" else gzip.compress(raw + b"\r\n\r\n", mtime=0)
+    if raw[:2] == b"\x1f\x8b":
+        member = raw
+    else:  # an uncompressed WARC: the record as its own gzip member (the digests cover the block only)
+        member = gzip.compress(raw if raw.endswith(b"\r\n\r\n") else raw + b"\r\n\r\n", mtime=0)
     record = next(iter(ArchiveIterator(io.BytesIO(member))), None)
     if record is None:
         raise SourceError("no WARC record at this offset")

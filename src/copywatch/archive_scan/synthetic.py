@@ -91,10 +91,17 @@ def news_page(
         f".c{rng.randint(0, 10**6)}{{margin:{rng.randint(0, 40)}px;color:#{rng.randint(0, 0xFFFFFF):06x}}}"
         for _ in range(css_part // 45 + 1)
     )
+    # 30-50 script blocks, as a news page's analytics, ads, consent and widgets make them
+    n_scripts = rng.randint(30, 50)
+    per_script = max(1, (room - css_part) // n_scripts // 47)
     js = "".join(
-        f"<script>window.dataLayer=window.dataLayer||[];dataLayer.push({{'k{rng.randint(0, 10**6)}':"
-        f"'{rng.getrandbits(64):x}','slot':'{rng.getrandbits(32):x}'}});</script>"
-        for _ in range((room - css_part) // 110 + 1)
+        "<script>"
+        + "".join(
+            f"dataLayer.push({{'k{rng.randint(0, 10**6)}':'{rng.getrandbits(64):x}'}});"
+            for _ in range(per_script)
+        )
+        + "</script>"
+        for _ in range(n_scripts)
     )
     return page.replace("{css}", css, 1).replace("{scripts}", js, 1).encode("utf-8")
 
@@ -122,12 +129,14 @@ def _response(writer: WARCWriter, page: Page) -> None:
     writer.write_record(req)
 
 
-def write_warc(path: Path, pages: Iterable[Page], *, furniture: bool = True, seed: int = 0) -> Path:
+def write_warc(
+    path: Path, pages: Iterable[Page], *, furniture: bool = True, seed: int = 0, gzip: bool = True
+) -> Path:
     """Write ``pages`` (and, with ``furniture``, the other records a crawl has) to a .warc.gz file."""
     rng = random.Random(seed)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as fh:
-        writer = WARCWriter(fh, gzip=True, warc_version="1.1")
+        writer = WARCWriter(fh, gzip=gzip, warc_version="1.1")
         writer.write_record(writer.create_warcinfo_record(path.name, {"software": "copywatch synthetic"}))
         for n, page in enumerate(pages):
             _response(writer, page)
