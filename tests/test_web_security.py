@@ -102,6 +102,7 @@ def test_wrong_or_missing_csrf_token_is_403_and_changes_nothing(app):
         assert b.post(f"/cases/{cid}/state", {"state": "confirmed"}, csrf="not-the-token").status_code == 403
         r = b.client.post(f"{base}/cases/{cid}/state", data={"state": "confirmed"})
         assert r.status_code == 403
+        assert b.post(f"/cases/{cid}/state", {"state": "confirmed"}, csrf="é" * 43).status_code == 403
         assert state_of(config, cid) == "new"
     with browser(base) as other:  # another user's valid token is not this session's
         login(other, "layla")

@@ -204,6 +204,11 @@ def _form(data: FormData | None) -> dict[str, str]:
     return {k: v for k, v in data.items() if isinstance(v, str)}
 
 
+def _token_ok(given: str, expected: str) -> bool:
+    """The form's CSRF token is the session's (constant time; bytes, so any input is comparable)."""
+    return bool(expected) and hmac.compare_digest(given.encode(), expected.encode())
+
+
 def _ensure_csrf(request: Request) -> str:
     if "csrf" not in request.session:
         request.session["csrf"] = secrets.token_urlsafe(32)
@@ -248,7 +253,7 @@ def create_app(config: Config, secret: str) -> Starlette:
                     return _error_page(403, "Not logged in", "Log in first.")
                 return RedirectResponse("/login?" + urlencode({"next": request.url.path}), status_code=303)
             token = str(request.session.get("csrf", ""))
-            if request.method == "POST" and not (token and hmac.compare_digest(form.get("csrf", ""), token)):
+            if request.method == "POST" and not _token_ok(form.get("csrf", ""), token):
                 return _error_page(
                     403, "Refused", "This form is stale or did not come from this app (CSRF).", user
                 )
@@ -284,7 +289,7 @@ def create_app(config: Config, secret: str) -> Starlette:
     async def login(request: Request) -> Response:
         form = _form(await request.form(max_files=0, max_fields=10))
         token = str(request.session.get("csrf", ""))
-        if not (token and hmac.compare_digest(form.get("csrf", ""), token)):
+        if not _token_ok(form.get("csrf", ""), token):
             return _error_page(403, "Refused", "The login form is stale: reload it (CSRF).")
 
         name = form.get("name", "").strip().lower()[:64]
