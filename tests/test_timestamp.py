@@ -220,3 +220,26 @@ def test_one_flipped_byte_in_a_timestamped_bundle_fails_verify(scanned, tsa, tmp
     out.write_bytes(original)
     assert unnoticed == []
     assert verify_evidence(out, tsa.ca_pem)[0] == []
+
+
+def test_a_reply_carrying_the_chain_in_chain_order_verifies(tmp_path: Path) -> None:
+    """OpenSSL sends the signer and CA certificates unsorted; rfc3161-client wants DER order. The
+    stored reply stays the TSA's own bytes (OpenSSL verifies them); only the check sorts a copy."""
+    from copywatch.evidence.timestamp import sorted_certificates
+
+    with LocalTSA("Chain", chain=True) as tsa:
+        der, checked = request_timestamp(tsa.url, b"package", trusted_pem=tsa.ca_pem.read_bytes())
+        ca = tsa.ca_pem.read_bytes()
+    assert sorted_certificates(der) != der  # the reply really was out of DER order
+    assert verify_timestamp(der, b"package", ca).gen_time == checked.gen_time
+    with pytest.raises(TimestampError):
+        verify_timestamp(der, b"packagf", ca)
+    (tmp_path / "data").write_bytes(b"package")
+    (tmp_path / "t.tsr").write_bytes(der)
+    (tmp_path / "ca.pem").write_bytes(ca)
+    assert OPENSSL is not None
+    cmd = [OPENSSL, "ts", "-verify", "-data", str(tmp_path / "data"), "-in", str(tmp_path / "t.tsr")]
+    done = subprocess.run(
+        [*cmd, "-CAfile", str(tmp_path / "ca.pem")], capture_output=True, text=True, timeout=60
+    )
+    assert "Verification: OK" in done.stdout

@@ -27,7 +27,7 @@ dir = {dir}
 serial = $dir/serial
 crypto_device = builtin
 signer_cert = $dir/tsa.pem
-signer_key = $dir/tsa.key
+{certs}signer_key = $dir/tsa.key
 signer_digest = sha256
 default_policy = 1.2.3.4.1
 other_policies = 1.2.3.4.5
@@ -36,8 +36,6 @@ accuracy = secs:1
 ordering = yes
 tsa_name = yes
 ess_cert_id_chain = no
-# no "certs =": the reply carries the signer certificate only (rfc3161-client parses strict DER and
-# refuses a SET OF certificates that OpenSSL did not sort)
 ess_cert_id_alg = sha256
 """
 
@@ -51,7 +49,7 @@ def _name(cn: str) -> x509.Name:
     )
 
 
-def make_tsa_certs(directory: Path, label: str = "Test") -> None:
+def make_tsa_certs(directory: Path, label: str = "Test", chain: bool = False) -> None:
     """ca.pem, tsa.pem, tsa.key (and serial) in ``directory``."""
     now = dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
     ca_key = ec.generate_private_key(ec.SECP256R1())
@@ -93,16 +91,19 @@ def make_tsa_certs(directory: Path, label: str = "Test") -> None:
         )
     )
     (directory / "serial").write_text("01\n")
-    (directory / "tsa.cnf").write_text(_CNF.format(dir=directory))
+    # chain: the reply carries the CA too, in chain order (not DER SET OF order), as many TSAs send it
+    (directory / "tsa.cnf").write_text(
+        _CNF.format(dir=directory, certs="certs = $dir/ca.pem\n" if chain else "")
+    )
 
 
 class LocalTSA:
     """``with LocalTSA() as tsa: tsa.url, tsa.ca_pem``; counts the queries it answered."""
 
-    def __init__(self, label: str = "Test") -> None:
+    def __init__(self, label: str = "Test", chain: bool = False) -> None:
         self._tmp = tempfile.TemporaryDirectory(prefix="copywatch-tsa-")
         self.dir = Path(self._tmp.name)
-        make_tsa_certs(self.dir, label)
+        make_tsa_certs(self.dir, label, chain)
         self.ca_pem = self.dir / "ca.pem"
         self.queries = 0
         self._lock = threading.Lock()

@@ -84,11 +84,83 @@ def _check(
     return CheckedTimestamp(gen_time=stamp, tsa_name=name or "(unnamed TSA)", serial=info.serial_number)
 
 
+# --- certificate order ------------------------------------------------------------------------------
+# rfc3161-client parses strict DER, where the SignedData's SET OF certificates must be sorted; OpenSSL
+# (and other TSAs) send the chain in chain order. The certificates are outside what the TSA signs, so
+# a copy with them sorted is the same token to a verifier; the TSA's own bytes are what is stored.
+
+
+def _tlv(buf: bytes, at: int) -> tuple[int, int, int]:
+    """(tag, start of content, end of content) of the DER element at ``at`` (single-byte tags)."""
+    tag = buf[at]
+    n = buf[at + 1]
+    if n < 0x80:
+        return tag, at + 2, at + 2 + n
+    k = n & 0x7F
+    if not 0 < k <= 4:
+        raise ValueError("unsupported DER length")
+    length = int.from_bytes(buf[at + 2 : at + 2 + k], "big")
+    return tag, at + 2 + k, at + 2 + k + length
+
+
+def _children(buf: bytes, start: int, end: int) -> list[tuple[int, int, int, int]]:
+    out = []
+    at = start
+    while at < end:
+        tag, cs, ce = _tlv(buf, at)
+        out.append((tag, at, cs, ce))
+        at = ce
+    if at != end:
+        raise ValueError("DER element overruns its parent")
+    return out
+
+
+def _encode(tag: int, content: bytes) -> bytes:
+    n = len(content)
+    if n < 0x80:
+        return bytes([tag, n]) + content
+    length = n.to_bytes((n.bit_length() + 7) // 8, "big")
+    return bytes([tag, 0x80 | len(length)]) + length + content
+
+
+def sorted_certificates(der: bytes) -> bytes:
+    """The TimeStampResp ``der`` with its token's certificates in DER SET OF order."""
+    _, rs, re_ = _tlv(der, 0)
+    resp = _children(der, rs, re_)
+    if len(resp) < 2:
+        return der  # no token (a refusal)
+    _, tok_at, ts, te = resp[1]
+    token = _children(der, ts, te)  # contentType, [0] { SignedData }
+    _, _, xs, xe = token[1]
+    _, sd_at, ss, se = _children(der, xs, xe)[0]
+    parts = []
+    for tag, at, cs, ce in _children(der, ss, se):
+        if tag == 0xA0:  # [0] IMPLICIT certificates
+            certs = sorted(der[a:e] for _, a, _, e in _children(der, cs, ce))
+            parts.append(_encode(0xA0, b"".join(certs)))
+        else:
+            parts.append(der[at:ce])
+    signed_data = _encode(0x30, b"".join(parts))
+    token_bytes = _encode(0x30, der[token[0][1] : token[0][3]] + _encode(0xA0, signed_data))
+    return _encode(
+        0x30, der[resp[0][1] : resp[0][3]] + token_bytes + b"".join(der[a:e] for _, a, _, e in resp[2:])
+    )
+
+
+def _decode(der: bytes) -> TimeStampResponse:
+    try:
+        return decode_timestamp_response(der)
+    except ValueError as e:
+        if "SetOrdering" not in str(e):
+            raise
+    return decode_timestamp_response(sorted_certificates(der))
+
+
 def verify_timestamp(response_der: bytes, data: bytes, trusted_pem: bytes) -> CheckedTimestamp:
     """Check a stored TimeStampResp (DER) over ``data``; raises TimestampError if it does not hold."""
     try:
-        resp = decode_timestamp_response(response_der)
-    except (ValueError, TypeError) as e:
+        resp = _decode(response_der)
+    except (ValueError, TypeError, IndexError) as e:
         raise TimestampError(f"not an RFC 3161 timestamp reply ({e})") from e
     return _check(resp, data, trusted_pem)
 
@@ -113,8 +185,8 @@ def request_timestamp(
     if r.status_code != 200:
         raise TimestampError(f"{tsa_url}: the TSA answered HTTP {r.status_code}")
     try:
-        resp = decode_timestamp_response(r.content)
-    except (ValueError, TypeError) as e:
+        resp = _decode(r.content)
+    except (ValueError, TypeError, IndexError) as e:
         raise TimestampError(f"{tsa_url}: the answer is not an RFC 3161 timestamp reply ({e})") from e
     try:
         checked = _check(resp, data, trusted_pem, nonce=req.nonce)
