@@ -76,6 +76,15 @@ OUTLETS = {
         "site_name": "spa",
         "source": "was",
     },
+    "afp": {
+        "name": "وكالة فرانس برس",
+        "latin": "Agence France-Presse",
+        "aliases": ["أ ف ب", "فرانس برس", "AFP", "الفرنسية", "وكالة الصحافة الفرنسية"],
+        "domain": "afp.com",
+        "home": "https://www.afp.com/ar",
+        "site_name": "afp",
+        "source": "",
+    },
     "sky": {
         "name": "سكاي نيوز عربية",
         "latin": "Sky News Arabia",
@@ -140,6 +149,7 @@ COMMENTS = [
     "أين الجهات الرقابية من هذا؟",
 ]
 SPA_CLOSING = re.compile(r"^\s*(//\s*(انتهى|يتبع)\s*//|\d{1,2}:\d{2}\s*ت\s*م.*|NNNN)\s*$")
+AFP_BYLINE = re.compile(r"(?<!\w)([أا][\s.]*ف[\s.]*ب|فرانس برس)(?!\w)")
 SPA_TIME = re.compile(r"(\d{1,2}):(\d{2})\s*ت\s*م")
 
 
@@ -348,6 +358,31 @@ def build(
     originals = {r["original"]["id"] for r in wl}
     if web == "spa":
         excl_ids = sorted(d["id"] for d in all_docs if d["outlet"] == outlet["source"])
+    elif web == "afp":
+        # the AFP texts stand in for AFP's own (papers' texts whose byline credits AFP); the
+        # archive adds other AFP-credited texts of the same weeks that share no 5-gram run with
+        # any page of this web, so that no unlabelled pair is created
+        page_ids = {r["page"]["id"] for r in wl}
+        page_sh: set[int] = set()
+        for i in page_ids:
+            page_sh |= shingles(normalise(docs[i]["title"] + "\n" + docs[i]["content"]))
+        pool = sorted(
+            d["id"]
+            for d in all_docs
+            if d["corpus"] == "saudinewsnet"
+            and AFP_BYLINE.search(d["author"])
+            and d["id"] not in originals
+            and d["id"] not in page_ids
+            and len(d["content"]) > 300
+        )
+        rng.shuffle(pool)
+        archive = []
+        for i in pool:
+            if len(archive) >= 250:
+                break
+            if not (shingles(normalise(docs[i]["title"] + "\n" + docs[i]["content"])) & page_sh):
+                archive.append(i)
+        excl_ids = sorted(originals | set(archive))
     else:
         months = {docs[i]["date"][:7] for i in originals}
         others = sorted(
@@ -365,16 +400,22 @@ def build(
     exclusives = []
     seen_routes: set[str] = set()
     for d in excl_docs:
-        route = url_path(d["url"])
+        canonical = d["url"]
+        if web == "afp":  # the stand-in texts get AFP addresses of their own
+            canonical = f"https://www.afp.com/ar/news/{short_id(d['id'])}"
+        route = url_path(canonical)
         if route in seen_routes:
             continue
         seen_routes.add(route)
-        o_site.add(route, outlet_page(outlet, d, pub[d["id"]]), "text/html; charset=utf-8", iso(pub[d["id"]]))
+        page_doc = dict(d, url=canonical)
+        o_site.add(
+            route, outlet_page(outlet, page_doc, pub[d["id"]]), "text/html; charset=utf-8", iso(pub[d["id"]])
+        )
         exclusives.append(
             {
                 "id": "x-" + short_id(d["id"]),
                 "source_doc": d["id"],
-                "canonical_url": d["url"],
+                "canonical_url": canonical,
                 "path": link_path(route),
                 "title": d["title"],
                 "published_time": iso(pub[d["id"]]),
@@ -416,6 +457,16 @@ def build(
     excl_sh = [shingles(normalise(d["title"] + "\n" + d["content"])) for d in excl_docs]
     excl_union: set[int] = set().union(*excl_sh) if excl_sh else set()
     by_outlet: dict[str, list[dict]] = defaultdict(list)
+
+    # a page that is the corpus' duplicate of an exclusive (the same article collected twice,
+    # e.g. with and without "?weekly") is left out: it is not a copy, it is the same item
+    def same_item(u: str) -> str:  # a bare flag query («?weekly», «?live») names the same item
+        base, _, q = u.partition("?")
+        return base if q and "=" not in q else u
+
+    excl_keys = {same_item(d["url"]) for d in excl_docs}
+    dropped = sorted({r["page"]["id"] for r in wl if same_item(r["page"]["url"]) in excl_keys})
+    wl = [r for r in wl if r["page"]["id"] not in dropped]
     for r in wl:
         by_outlet[r["page"]["outlet"]].append(r)
     sites_json = [
@@ -474,8 +525,10 @@ def build(
             comments = rng.sample(COMMENTS, rng.randint(0, 3))
             decoys = []
             # a reader's comment naming the outlet is not a credit (on a few pages)
-            if web == "spa" and n % 9 == 4:
-                comments.append("الخبر منشور في واس قبل ساعات")
+            if web in ("spa", "afp") and n % 9 == 4:
+                comments.append(
+                    "الخبر منشور في واس قبل ساعات" if web == "spa" else "نقلته فرانس برس قبل ساعات"
+                )
                 decoys.append("comment_names_outlet")
             footer_extra = ""
             if n % 7 == 3:
@@ -585,6 +638,7 @@ def build(
         "candidate_pages": len(pages_truth),
         "pairs": len(pairs_truth),
         "expected_report": sum(p["expected_report"] for p in pairs_truth),
+        "pages_left_out_as_duplicates_of_exclusives": dropped,
     }
     (root / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
     return manifest

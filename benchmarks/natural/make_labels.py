@@ -36,9 +36,10 @@ from show_pairs import docs_for  # noqa: E402
 LABELS = {"copy", "partial", "quote", "same_event", "unrelated"}
 CREDIT_POS = {"none", "byline", "dateline", "body", "end"}
 # names by which each original outlet is credited (for the cross-check only)
-OUTLET_NAMES = {
-    "was": ["واس", "وكالة الأنباء السعودية", "SPA"],
-    "skynews": ["سكاي نيوز"],
+WEB_NAMES = {
+    "spa": [r"واس", r"وكالة الأنباء السعودية", r"SPA"],
+    "sky": [r"سكاي نيوز"],
+    "afp": [r"[أا][\s.]*ف[\s.]*ب", r"فرانس برس", r"الفرنسية", r"AFP"],
 }
 
 
@@ -46,12 +47,22 @@ OUTLET_NAMES = {
 # precision without them): the page copies SPA's other wire on the same news (nearly the same
 # text), or the text the page took is in several of the outlet's own items (a follow-up repeats
 # the first item's paragraphs) and the page is a copy of another of them
-AMBIGUOUS = {"p-e7305c097a", "p-f3483d3b0d", "p-53843f5ad7", "p-5c992f6bb2", "p-e069f003b8", "p-e77185af43"}
+# ... and in the afp web, one AFP story stood in for by two papers' texts (the later one here)
+AMBIGUOUS = {
+    "p-e7305c097a",
+    "p-f3483d3b0d",
+    "p-53843f5ad7",
+    "p-5c992f6bb2",
+    "p-e069f003b8",
+    "p-e77185af43",
+    "p-dac881d0e2",
+    "p-ebc6dd52c0",
+}
 
 
-def names_in(text: str, outlet: str) -> bool:
-    for n in OUTLET_NAMES.get(outlet, []):
-        if re.search(r"(?<![\w])" + re.escape(n) + r"(?![\w])", text):
+def names_in(text: str, web: str) -> bool:
+    for n in WEB_NAMES.get(web, []):
+        if re.search(r"(?<![\w])" + n + r"(?![\w])", text):
             return True
     return False
 
@@ -61,11 +72,23 @@ def main() -> int:
     ap.add_argument("notes")
     ap.add_argument("--second-pass", default=str(HERE / "second_pass.tsv"))
     ap.add_argument("--selection", default=str(HERE / "selection.jsonl"))
+    ap.add_argument(
+        "--also",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("NOTES", "SELECTION"),
+        help="another set of reading notes and its selection (default: the afp web's)",
+    )
     ap.add_argument("--out", default=str(HERE / "labels.jsonl"))
     ap.add_argument("--data", default=str(REPO.parent / "shared" / "data"))
     a = ap.parse_args()
-    sel = [json.loads(line) for line in open(a.selection, encoding="utf-8")]
-    docs = docs_for({r["orig"] for r in sel} | {r["copy"] for r in sel}, Path(a.data))
+    if not a.also and (HERE / "reading_notes_afp.tsv").exists():
+        a.also = [[str(HERE / "reading_notes_afp.tsv"), str(HERE / "selection_afp.jsonl")]]
+    sets = [(a.notes, [json.loads(line) for line in open(a.selection, encoding="utf-8")])]
+    sets += [(n, [json.loads(line) for line in open(sf, encoding="utf-8")]) for n, sf in a.also]
+    ids = {i for _, sel in sets for r in sel for i in (r["orig"], r["copy"])}
+    docs = docs_for(ids, Path(a.data))
     second: dict[str, tuple[float, str, str]] = {}
     if a.second_pass and Path(a.second_pass).exists():
         for line in open(a.second_pass, encoding="utf-8"):
@@ -73,7 +96,12 @@ def main() -> int:
             second[f2[0]] = (float(f2[1]), f2[2], f2[3])
     out = []
     problems = []
-    for n, line in enumerate(open(a.notes, encoding="utf-8"), 1):
+    lines_all = [
+        (notes, sel, n, line)
+        for notes, sel in sets
+        for n, line in enumerate(open(notes, encoding="utf-8"), 1)
+    ]
+    for _notes, sel, n, line in lines_all:
         f = line.rstrip("\n").split("\t")
         if len(f) != 7:
             problems.append(f"line {n}: {len(f)} fields")
@@ -87,8 +115,8 @@ def main() -> int:
             problems.append(f"line {n}: bad label/position {label}/{pos}")
             continue
         o, c = docs[r["orig"]], docs[r["copy"]]
-        in_author = names_in(c["author"], r["orig_outlet"])
-        in_body = names_in(c["content"], r["orig_outlet"])
+        in_author = names_in(c["author"], r["web"])
+        in_body = names_in(c["content"], r["web"])
         if pos == "byline" and not in_author:
             problems.append(
                 f"line {n} {pid}: byline credit but the author field {c['author']!r} names no alias"
@@ -98,10 +126,17 @@ def main() -> int:
         if pos == "none" and label in ("copy", "partial") and in_author:
             problems.append(f"line {n} {pid}: no credit recorded but the author field is {c['author']!r}")
         lines = [ln.strip() for ln in c["content"].split("\n") if ln.strip()]
-        edge = (lines[0][:80] + "\n" + lines[-1][-80:]) if lines else ""
-        if pos == "none" and label in ("copy", "partial") and names_in(edge, r["orig_outlet"]):
-            problems.append(f"line {n} {pid}: no credit recorded but the first/last line names the outlet")
-        if pos != "none" and ctext and ctext.strip() not in (c["author"] + "\n" + c["content"]):
+        # credit positions in the text: a dateline (name and a separator in the first 30
+        # characters) or a short closing line; a sentence that merely mentions the agency is not
+        head = lines[0][:30] if lines else ""
+        dateline = names_in(head, r["web"]) and any(ch in head for ch in "-–:()")
+        closing = bool(lines) and len(lines[-1].split()) <= 8 and names_in(lines[-1], r["web"])
+        if pos == "none" and label in ("copy", "partial") and (dateline or closing):
+            problems.append(
+                f"line {n} {pid}: no credit recorded but the text opens or ends with the outlet's name"
+            )
+        page_text = " ".join((c["author"] + "\n" + c["content"]).replace("\xa0", " ").split(" "))
+        if pos != "none" and ctext and " ".join(ctext.split()) not in " ".join(page_text.split()):
             problems.append(f"line {n} {pid}: credit text {ctext!r} not found on the page")
         share_f = first = float(share)
         second_note = ""

@@ -41,7 +41,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
-BASE_PORTS = {"spa": 18600, "sky": 18700}
+BASE_PORTS = {"spa": 18600, "sky": 18700, "afp": 18800}
 
 
 def toml_str(s: str) -> str:
@@ -256,7 +256,7 @@ def score(web_dir: Path, csv_path: Path, base_port: int) -> tuple[dict, list[dic
 
 def run_web(web_dir: Path, args, serve) -> tuple[dict, list[dict]]:
     web = web_dir.name
-    base_port = BASE_PORTS.get(web, 18800) + args.port_shift
+    base_port = BASE_PORTS.get(web, 18900) + args.port_shift
     work = Path(tempfile.mkdtemp(prefix=f"cw-natural-{web}-"))
     started, stop = serve.start(str(web_dir), base_port, log_path=str(work / "requests.tsv"))
     try:

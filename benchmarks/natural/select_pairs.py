@@ -21,11 +21,13 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import sys
 from collections import defaultdict
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
 
 QUOTAS = {
     "spa": {
@@ -93,6 +95,95 @@ def orient(r: dict) -> tuple[str, dict] | None:
     return web, out
 
 
+AFP = re.compile(r"(?<!\w)(أ\s?ف\s?ب|ا\s?ف\s?ب|أ\.ف\.ب|فرانس برس)(?!\w)")
+SPA_NAME = re.compile(r"(?<!\w)واس(?!\w)")
+AFP_QUOTAS = {
+    ("hi", "shingle", False): 22,
+    ("hi", "shingle", True): 8,
+    ("mid", "shingle", False): 10,
+    ("mid", "shingle", True): 6,
+    ("lo", "shingle", True): 8,
+    ("lo", "shingle", False): 4,
+    ("lo", "same_event", False): 3,
+    ("lo", "same_event", True): 2,
+}
+
+
+def orient_afp(r: dict, authors: dict[str, str]) -> dict | None:
+    """The `afp` web: two SaudiNewsNet papers, neither an SPA wire, at least one whose byline
+    names AFP («أ ف ب», «ا ف ب», «فرانس برس»); that one (the earlier if both) stands in for the
+    AFP original, the other is the page."""
+    if not (r["a"].startswith("snn:") and r["b"].startswith("snn:")) or "was" in (
+        r["a_outlet"],
+        r["b_outlet"],
+    ):
+        return None
+    aa, ab = authors.get(r["a"], ""), authors.get(r["b"], "")
+    if SPA_NAME.search(aa) or SPA_NAME.search(ab):
+        return None
+    fa, fb = bool(AFP.search(aa)), bool(AFP.search(ab))
+    if not (fa or fb):
+        return None
+    orig_is_a = fa and (not fb or (r["a_date"], r["a"]) <= (r["b_date"], r["b"]))
+    swapped = dict(r)
+    if not orig_is_a:
+        for k in ("", "_outlet", "_date", "_title"):
+            swapped["a" + k], swapped["b" + k] = r["b" + k], r["a" + k]
+        swapped["a_in_b"], swapped["b_in_a"] = r["b_in_a"], r["a_in_b"]
+    swapped["a_outlet"] = swapped["a_outlet"]
+    fake = dict(swapped, a_outlet="was")  # reuse orient(): side a is the original
+    o = orient(fake)
+    if o is None:
+        return None
+    rec = o[1]
+    rec["web"] = "afp"
+    rec["orig_outlet"] = swapped["a_outlet"]
+    return rec
+
+
+def select_afp(candidates: str, data: str, seed: int) -> list[dict]:
+    from build_pairs import load_snn
+
+    authors = {d["id"]: d["author"] for d in load_snn(Path(data))}
+    rng = random.Random(f"{seed}-afp")
+    strata: dict[tuple, list[dict]] = defaultdict(list)
+    by_copy: dict[str, list[dict]] = defaultdict(list)
+    with open(candidates, encoding="utf-8") as fh:
+        for line in fh:
+            rec = orient_afp(json.loads(line), authors)
+            if rec is None:
+                continue
+            strata[(band(rec["share_5gram"]), rec["kind"], bool(rec["date_gap_days"]))].append(rec)
+            by_copy[rec["copy"]].append(rec)
+    chosen: dict[str, dict] = {}
+    originals: set[str] = set()
+    pages: set[str] = set()
+    for (b, kind, gap), n in AFP_QUOTAS.items():
+        pool = sorted(strata[(b, kind, gap)], key=lambda r: r["pair_id"])
+        rng.shuffle(pool)
+        per_outlet: dict[str, int] = defaultdict(int)
+        taken = 0
+        for r in pool:
+            if taken >= n:
+                break
+            if per_outlet[r["copy_outlet"]] >= max(3, n // 4) or r["copy"] in pages or r["orig"] in originals:
+                continue
+            if r["copy"] in originals or r["orig"] in pages or len(by_copy[r["copy"]]) > MAX_PAIRS_PER_PAGE:
+                continue
+            per_outlet[r["copy_outlet"]] += 1
+            pages.add(r["copy"])
+            originals.add(r["orig"])
+            chosen[r["pair_id"]] = r
+            taken += 1
+    for c in sorted(pages):
+        for r in by_copy[c]:
+            if r["pair_id"] in chosen or r["orig"] not in originals:
+                continue
+            if max(r["share_5gram"], r["copy_share_5gram"]) >= EXTRA_MIN:
+                chosen[r["pair_id"]] = dict(r, added_as="same_page_other_original")
+    return sorted(chosen.values(), key=lambda r: (r["orig"], r["copy"]))
+
+
 def band(x: float) -> str:
     return "hi" if x >= 0.5 else ("mid" if x >= 0.15 else "lo")
 
@@ -102,7 +193,16 @@ def main() -> int:
     ap.add_argument("candidates")
     ap.add_argument("--out", default=str(HERE / "selection.jsonl"))
     ap.add_argument("--seed", type=int, default=10)
+    ap.add_argument("--afp", help="instead: draw the `afp` web into this file (needs --data)")
+    ap.add_argument("--data", default=str(HERE.parent.parent.parent / "shared" / "data"))
     a = ap.parse_args()
+    if a.afp:
+        recs = select_afp(a.candidates, a.data, a.seed)
+        with open(a.afp, "w", encoding="utf-8") as fh:
+            for r in recs:
+                fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+        print(f"{len(recs)} afp pairs -> {a.afp}", file=sys.stderr)
+        return 0
     rng = random.Random(a.seed)
     strata: dict[tuple, list[dict]] = defaultdict(list)
     by_copy: dict[tuple[str, str], list[dict]] = defaultdict(list)
