@@ -243,3 +243,20 @@ def test_a_reply_carrying_the_chain_in_chain_order_verifies(tmp_path: Path) -> N
         [*cmd, "-CAfile", str(tmp_path / "ca.pem")], capture_output=True, text=True, timeout=60
     )
     assert "Verification: OK" in done.stdout
+
+
+def test_folder_bundles_still_export_and_verify_through_the_cli(scanned, tmp_path: Path) -> None:
+    _, path, _, _ = scanned
+    out = tmp_path / "exports"
+    done = CliRunner().invoke(
+        main, ["export", "--config", str(path), "--format", "folder", "--out", str(out)]
+    )
+    assert done.exit_code == 0, done.output
+    folder = next(p for p in out.iterdir() if p.is_dir())
+    assert (folder / "SHA256SUMS").exists() and (folder / "captures.warc.gz").exists()
+    ok = CliRunner().invoke(main, ["verify", str(folder)])
+    assert ok.exit_code == 0 and "OK" in ok.output, ok.output
+    csv_file = folder / "evidence.csv"
+    csv_file.write_bytes(csv_file.read_bytes() + b" ")
+    bad = CliRunner().invoke(main, ["verify", str(folder)])
+    assert bad.exit_code == 1 and "FAIL evidence.csv" in bad.output
