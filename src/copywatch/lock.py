@@ -27,9 +27,11 @@ class ScanLock:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as e:
+            read_only = (
+                " (the store's folder is read-only; a scan must write there)" if e.errno in (13, 30) else ""
+            )
             raise StoreError(
-                f"{self.path}: cannot create the store's lock file: {e.strerror or e}"
-                + (" (the store's folder is read-only; a scan must write there)" if e.errno in (13, 30) else "")
+                f"{self.path}: cannot create the store's lock file: {e.strerror or e}{read_only}"
             ) from e
         deadline = time.monotonic() + self.wait
         while True:

@@ -12,10 +12,12 @@ raises.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
 import shutil
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -30,12 +32,12 @@ from .alerts import send_alerts
 from .attribution import attribute
 from .cases.followup import after_scan
 from .config import Config, SiteConfig
-from .crawl.archive import WarcArchive
+from .crawl.archive import ArchiveError, WarcArchive
 from .crawl.discover import SiteCrawl, crawl_site, discover_exclusives, next_page
 from .crawl.fetch import Fetcher, KnownPage
 from .crawl.robots import RobotsCache
 from .discovery.run import Discovery, discover
-from .errors import ExclusivesError, ScanInterrupted
+from .errors import ExclusivesError, ScanInterrupted, StoreError
 from .interrupt import ScanStop
 from .lock import ScanLock
 from .match.index import ExclusiveIndex, article_runs
@@ -43,7 +45,7 @@ from .models import Capture, Credit, Document, Exclusive, Finding, Match, RunInf
 from .report.evidence_csv import write_csv
 from .report.html import write_report
 from .report.xlsx import write_xlsx
-from .store import PageError, ScanResults, Store, StoredPage
+from .store import PageError, ScanResults, Store, StoredPage, store_error
 from .text.budget import PageBudget, PageTooCostly, check_markup
 from .text.charset import decode_html
 from .text.dates import claimed_published_time, published_order
@@ -287,7 +289,7 @@ class Scanner:
             exclusives, outlet_pages = self._load_exclusives(store, fetcher, robots, started)
             log.info("%d exclusives loaded", len(exclusives))
             if not cfg.sites:
-                log.warning("%s: no [[sites]] table: the exclusives were read, no site is crawled", cfg.source)
+                log.warning("%s: no [[sites]] table: exclusives read, no site is crawled", cfg.source)
             with self._store_lock:
                 archive_runs = store.archive_runs()
             index = ExclusiveIndex(exclusives, cfg.match, archive=archive_runs | self._outlet_articles)
@@ -307,12 +309,11 @@ class Scanner:
                 found = self._discover(store, fetcher, robots, index, exclusives, outlet_hosts, started, pool)
                 outputs = found + outputs
             self.stop.check()  # Ctrl-C: nothing of this scan is committed
+            archive.close()  # fsync the WARC files before the store points at them (a full disk: fails)
         except BaseException as e:
-            # Stopped before its commit (Ctrl-C, or no exclusive at all): no stored row will point at
-            # this scan's WARC files, so they go; the run row says how it ended.
-            archive.close()
-            for path in archive.files():
-                path.unlink(missing_ok=True)
+            # Stopped before its commit (Ctrl-C, no exclusive at all, a full disk): no stored row will
+            # point at this scan's WARC files, so they go; the run row says how it ended.
+            archive.discard()
             store.abort_run(
                 run_id,
                 utc_now(),
@@ -343,7 +344,9 @@ class Scanner:
             new_copies=len(new),
         )
         log.info("committing run %s", run_id)
-        store.commit_scan(
+        _commit_or_discard(
+            store,
+            archive,
             ScanResults(
                 run=run,
                 exclusives=exclusives,
@@ -353,7 +356,7 @@ class Scanner:
                 page_errors=[e for o in outputs for e in o.errors],
                 archive_runs=self._outlet_articles
                 | {e.url: index.article_runs(i) for i, e in enumerate(index.exclusives)},
-            )
+            ),
         )
         run = store.runs(limit=1)[0]
         self._discovery.mark_done(store, run.run_id)  # its queries' result pages were looked at
@@ -570,6 +573,8 @@ class Scanner:
                         "frontier_full") else ""  # fmt: skip
                     log.warning("site %s: stopped at %s; %d URLs left for the next scan%s (see [crawl])",
                                 site.name, limit, crawl.limits_hit[limit], more)  # fmt: skip
+        except ArchiveError:
+            raise  # evidence that cannot be written (a full disk) stops the scan: nothing is stored
         except Exception as e:  # one broken site never fails the scan
             log.exception("site %s failed", site.name)
             result = SiteResult(site=site.name, error=f"{type(e).__name__}: {e}")
@@ -698,6 +703,21 @@ def _check_report_dir(folder: Path) -> None:
     probe = folder / f".copywatch-probe-{os.getpid()}"
     probe.write_bytes(b"")
     probe.unlink()
+
+
+def _commit_or_discard(store: Store, archive: WarcArchive, results: ScanResults) -> None:
+    """Commit a scan; if the commit fails (a full disk, a damaged store), nothing of the scan is stored,
+    so no row will ever point at its WARC files: they are removed (a full disk must not stay full of
+    files nothing references), the run is marked failed if the store still can, and the error is one
+    line naming the store."""
+    try:
+        store.commit_scan(results)
+    except (sqlite3.Error, OSError) as e:
+        gone = archive.discard()
+        with contextlib.suppress(sqlite3.Error, OSError):
+            store.abort_run(results.run.run_id, utc_now(), "failed")
+        why = store_error(store.path, e) if isinstance(e, sqlite3.Error) else f"{store.path}: {e.strerror}"
+        raise StoreError(f"{why}; nothing of this scan was stored ({len(gone)} WARC files removed)") from e
 
 
 def write_run_reports(

@@ -573,10 +573,11 @@ def build_context(
         )
     exclusives.sort(key=lambda e: (-e.uncredited, -e.copies, e.title))
 
-    crawled = [s for s in run.sites if not s.error]
+    watched = [s for s in run.sites if s.site != OUTLET_SITE]  # the outlet's sources are not a site
+    crawled = [s for s in watched if not s.error]
     figures = {
         "sites_crawled": len(crawled),
-        "sites_total": len(run.sites),
+        "sites_total": len(watched),
         "pages_fetched": run.pages_fetched or sum(s.pages_fetched for s in run.sites),
         "exclusives": run.exclusives or len(by_exclusive),
         "copies": len(findings),
