@@ -63,12 +63,15 @@ def _union_length(intervals: list[tuple[int, int]], mask: np.ndarray | None = No
 
 
 PARAGRAPH_SHARE = 0.6
+DROPPED_WORDS = 10  # an uncovered stretch this long in a paragraph is a dropped sentence, not an edit
 RESCUE_SHARE = 0.8  # words found must reach this share of min_coverage for paragraphs to count
 RESCUE_PAGE_SHARE = 0.1  # ...and the copied text this share of the page
 
 
 def _paragraph_coverage(intervals: list[tuple[int, int]], countable: np.ndarray, starts: np.ndarray) -> int:
-    """Countable words covered, a paragraph counting whole once PARAGRAPH_SHARE of it is covered."""
+    """Countable words covered, a paragraph counting whole once PARAGRAPH_SHARE of it is covered and
+    none of its sentences was left out: the words an edit replaced were copied too, the words of a
+    sentence the copy dropped (an uncovered stretch of DROPPED_WORDS or more) were not."""
     covered = np.zeros(len(countable), dtype=bool)
     for a, b in intervals:
         covered[a:b] = True
@@ -77,6 +80,18 @@ def _paragraph_coverage(intervals: list[tuple[int, int]], countable: np.ndarray,
     per_count = np.bincount(para, weights=countable, minlength=len(starts))
     per_covered = np.bincount(para, weights=covered, minlength=len(starts))
     whole = (per_count > 0) & (per_covered >= PARAGRAPH_SHARE * per_count)
+    # the longest run of uncovered countable words in each paragraph (formula words skipped)
+    missing = countable & ~covered
+    for p in np.flatnonzero(whole & (per_covered < per_count)).tolist():
+        lo = int(starts[p])
+        hi = int(starts[p + 1]) if p + 1 < len(starts) else len(countable)
+        gaps = missing[lo:hi][countable[lo:hi]]
+        run = longest = 0
+        for m in gaps.tolist():
+            run = run + 1 if m else 0
+            longest = max(longest, run)
+        if longest >= DROPPED_WORDS:
+            whole[p] = False
     return int(per_covered[~whole].sum() + per_count[whole].sum())
 
 
