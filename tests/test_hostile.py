@@ -10,8 +10,10 @@ IPv6 literal site and site names that would escape an export folder.
 
 from __future__ import annotations
 
+import base64
 import errno
 import os
+import random
 import socket
 import sqlite3
 import ssl
@@ -386,27 +388,53 @@ def _fill(disk: Path) -> Path:
     return filler
 
 
+def _registered_warcs(db: Path) -> set[str]:
+    with Store(db, create=False) as store:
+        return {r[0] for r in store.db.execute("SELECT name FROM warc_files")}
+
+
 def test_a_full_disk_is_one_line_leaves_no_orphan_and_later_scans_work(tmp_path: Path) -> None:
+    """A real full disk (a 3 MB tmpfs filled up), at every stage a scan can meet it: opening the
+    store, writing WARC records, committing. Each failure is one line; no WARC file is left that
+    the store does not list; vacuum works on the full disk; once space is freed, scans work."""
     disk = _small_disk(tmp_path / "disk", "3m")
+    noise = base64.b64encode(random.Random(12).randbytes(250_000)).decode()  # barely compressible
     try:
-        routes = {"/sitemap.xml": sitemap("/copy"), "/copy": route(page(PARAS))}
+        routes = {
+            "/sitemap.xml": sitemap("/big", "/copy"),
+            "/big": route(page([noise])),  # its WARC record alone needs about 250 KB
+            "/copy": route(page(PARAS)),
+        }
         with outlet_server() as outlet, HostileServer(routes=routes) as site:
             config = config_for(disk, outlet, {"hostile": [site.url("/sitemap.xml")]})
-            toml = disk.parent / "config.toml"
+            toml = tmp_path / "config.toml"
             toml.write_text(_toml(config), encoding="utf-8")
             Store(config.store_path).close()
             filler = _fill(disk)
-            full = _cli("scan", "--config", str(toml))
-            assert full.returncode == 1, full.stderr
-            lines = [ln for ln in full.stderr.splitlines() if "error" in ln.lower()]
-            assert "Traceback" not in full.stderr and len(lines) == 1, full.stderr
-            assert "no space left" in lines[0].lower()
-            assert not [p for p in (disk / "warc").glob("*.warc*")]  # no WARC file nothing references
+            full_size = filler.stat().st_size
+            failures = []
+            seen: set[str] = set()  # WARC files seen on the disk after any scan
+            for room in (0, 16, 64, 128, 256, 768, 1536):  # KiB left free: each stage meets the full disk
+                os.truncate(filler, max(0, full_size - room * 1024))
+                done = _cli("scan", "--config", str(toml))
+                seen |= {p.name for p in disk.glob("warc/*.warc*")}
+                if done.returncode == 0:
+                    break
+                assert done.returncode == 1 and "Traceback" not in done.stderr, (room, done.stderr)
+                errors = [ln for ln in done.stderr.splitlines() if "error" in ln.lower()]
+                assert len(errors) == 1 and "no space left" in errors[0].lower(), (room, done.stderr)
+                failures.append(errors[0])
+            assert failures, "the disk was never full enough to fail a scan"
+            assert any("nothing of this scan was stored" in f for f in failures), failures
+            assert any("cannot write the WARC file" in f for f in failures), failures
+            os.truncate(filler, full_size)  # full again: vacuum must still work
             vac = _cli("vacuum", "--config", str(toml))
             assert vac.returncode == 0 and "Traceback" not in vac.stderr, vac.stderr
             filler.unlink()
             ok = _cli("scan", "--config", str(toml))
             assert ok.returncode == 0, ok.stderr
+        # every WARC file a scan left on the disk is one the store lists: none is an orphan
+        assert seen | {p.name for p in disk.glob("warc/*.warc*")} <= _registered_warcs(config.store_path)
         assert findings_by_path(config.store_path) == {"copy": "none"}
     finally:
         subprocess.run(["umount", "-l", str(disk)], check=False)

@@ -441,6 +441,8 @@ def vacuum(config_path: str) -> None:
 
     click.echo(f"pages dropped {r.pages_dropped}, WARC files deleted {r.warc_files_deleted}")
     click.echo(f"{r.bytes_freed} bytes freed")
+    for note in r.notes:  # a full disk: what vacuum could not do this time
+        click.echo(f"note: {note}")
 
 
 @main.command()

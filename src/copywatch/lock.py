@@ -47,10 +47,15 @@ class ScanLock:
                         "try again later, or pass --wait SECONDS"
                     ) from None
                 time.sleep(0.2)
-        os.ftruncate(fd, 0)
-        os.pwrite(
-            fd, f"pid {os.getpid()}, started {time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}".encode(), 0
-        )
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(
+                fd,
+                f"pid {os.getpid()}, started {time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}".encode(),
+                0,
+            )
+        except OSError:
+            pass  # a full disk: the lock holds without its note of who holds it
         self._fh = fd
 
     def release(self) -> None:

@@ -48,7 +48,7 @@ from .report.xlsx import write_xlsx
 from .store import PageError, ScanResults, Store, StoredPage, store_error
 from .text.budget import PageBudget, PageTooCostly, check_markup
 from .text.charset import decode_html
-from .text.dates import claimed_published_time, published_order
+from .text.dates import claimed_published_time, predates, published_order
 from .text.extract import canonical_url, extract
 from .text.lxml_guard import LXML
 from .text.normalize import normalize_text
@@ -344,6 +344,7 @@ class Scanner:
             new_copies=len(new),
         )
         log.info("committing run %s", run_id)
+        self.stop.hold()  # stored whole or not at all: Ctrl-C no longer interrupts
         _commit_or_discard(
             store,
             archive,
@@ -554,7 +555,12 @@ class Scanner:
                 text = "\n".join(r.doc.text for r in chain)
                 try:
                     for m in index.match(chain[0].capture.final_url, text):
-                        findings.append(self._finding(site, chain, text, m, by_url[m.exclusive_url], started))
+                        f = self._finding(site, chain, text, m, by_url[m.exclusive_url], started)
+                        days = self.config.match.backdated_days
+                        if predates(f.exclusive_published_at, f.published_at, days):
+                            log.info("%s predates %s: a common source, no copy", f.page_url, f.exclusive_url)
+                            continue
+                        findings.append(f)
                 except Exception as e:  # matching or the credit check raised on this article
                     failed(chain[0].capture.final_url, e)
             result = crawl.result()

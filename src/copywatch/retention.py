@@ -8,6 +8,7 @@ returns the space.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -21,28 +22,37 @@ class VacuumResult:
     pages_dropped: int
     warc_files_deleted: int
     bytes_freed: int
+    notes: tuple[str, ...] = ()  # what could not be done (a full disk), one line each
+
+
+def _disk_full(e: sqlite3.Error) -> bool:
+    return "full" in str(e) or "disk I/O" in str(e)
 
 
 def vacuum(config: Config, store: Store, now: datetime | None = None) -> VacuumResult:
+    """Apply [retention]. Works on a full disk: the files to delete are chosen by reading alone and
+    deleted first (freeing space), then the rows go, then SQLite compacts the store if there is
+    room for its copy; what could not be done is said in ``notes``, not raised."""
     days = config.retention.captures_days
     pages = files = freed = 0
+    notes: list[str] = []
     if days > 0:
         cutoff_dt = (now or datetime.now(UTC)) - timedelta(days=days)
         cutoff = cutoff_dt.strftime("%Y-%m-%dT%H:%M:%SZ")
-        with store.transaction() as db:
-            pages = db.execute(
-                "DELETE FROM pages WHERE fetched_at < ? AND url NOT IN (SELECT page_url FROM findings)"
-                " AND final_url NOT IN (SELECT page_url FROM findings)",
-                (cutoff,),
-            ).rowcount
-        # The store keeps full paths or bare names depending on its age: compare file names.
+        behind_copies = "(SELECT page_url FROM findings)"
+        dropped = f"fetched_at < ? AND url NOT IN {behind_copies} AND final_url NOT IN {behind_copies}"  # noqa: S608
+        # The files the kept rows point at, read before anything is written. The store keeps full
+        # paths or bare names depending on its age: compare file names.
         protected = {
             Path(r[0]).name
             for r in store.db.execute(
-                "SELECT warc_file FROM findings UNION SELECT warc_file FROM pages WHERE warc_file IS NOT NULL"
+                "SELECT warc_file FROM findings UNION SELECT warc_file FROM pages"  # noqa: S608
+                f" WHERE warc_file IS NOT NULL AND NOT ({dropped})",
+                (cutoff,),
             )
             if r[0]
         }
+        gone: list[str] = []
         for path in sorted(config.warc_dir.glob("*.warc*")):
             if path.name in protected:
                 continue
@@ -50,8 +60,23 @@ def vacuum(config: Config, store: Store, now: datetime | None = None) -> VacuumR
                 continue
             freed += path.stat().st_size
             path.unlink()
-            files += 1
+            gone.append(path.name)
+        files = len(gone)
+        try:
             with store.transaction() as db:
-                db.execute("DELETE FROM warc_files WHERE name = ?", (path.name,))
-    store.db.execute("VACUUM")
-    return VacuumResult(pages, files, freed)
+                pages = db.execute(f"DELETE FROM pages WHERE {dropped}", (cutoff,)).rowcount  # noqa: S608
+                db.executemany("DELETE FROM warc_files WHERE name = ?", [(n,) for n in gone])
+        except sqlite3.OperationalError as e:
+            if not _disk_full(e):
+                raise
+            notes.append(f"old pages not dropped from the store: no space left to write it ({e})")
+    try:
+        store.db.execute("VACUUM")
+    except sqlite3.OperationalError as e:
+        if not _disk_full(e):
+            raise
+        notes.append(
+            f"store not compacted: SQLite's VACUUM needs free space about the size of the store ({e});"
+            " run vacuum again once there is room"
+        )
+    return VacuumResult(pages, files, freed, tuple(notes))

@@ -12,6 +12,7 @@ Findings are keyed by (page_url, exclusive_url): a copy found again keeps its ``
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 import zlib
 from collections.abc import Iterator, Mapping, Sequence
@@ -344,7 +345,8 @@ class Store:
             self.db.execute("PRAGMA synchronous=FULL")
             self.migrate()
         except (sqlite3.DatabaseError, OSError) as e:
-            raise StoreError(f"{self.path}: cannot open the store ({e})") from e
+            why = _sqlite_why(self.path, e) if isinstance(e, sqlite3.Error) else str(e)
+            raise StoreError(f"{self.path}: cannot open the store ({why})") from e
 
     def _open_read_only(self) -> None:
         """Open a store that cannot be written (reading commands only): SQLite in WAL mode needs to
@@ -934,11 +936,27 @@ def page_errors(store: Store, run_id: str | None = None) -> list[PageError]:
     return [PageError(r[0], r[1], r[2]) for r in rows]
 
 
+def _no_space(path: object) -> bool:
+    try:
+        return shutil.disk_usage(Path(str(path)).parent).free < 1 << 20
+    except OSError:
+        return False
+
+
+def _sqlite_why(path: object, e: sqlite3.Error) -> str:
+    """SQLite's reason, saying so when it is a full disk ("disk I/O error" often is: no room for the
+    -shm or -wal file)."""
+    text = str(e)
+    if "full" in text or ("disk I/O" in text and _no_space(path)):
+        return f"no space left on the device: {text}"
+    return text
+
+
 def store_error(path: object, e: sqlite3.Error) -> StoreError:
     """The one-line error for a SQLite failure while using the store at ``path``."""
     text = str(e)
-    if "full" in text or "disk I/O" in text:
-        return StoreError(f"{path}: cannot write the store: no space left on the device ({text})")
+    if "full" in text or ("disk I/O" in text and _no_space(path)):
+        return StoreError(f"{path}: cannot write the store: {_sqlite_why(path, e)}")
     if isinstance(e, sqlite3.DatabaseError) and ("malformed" in text or "not a database" in text):
         return StoreError(
             f"{path}: the store is damaged ({text}); restore it from a backup"

@@ -24,10 +24,16 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.utils import Digester
 from warcio.warcwriter import WARCWriter
 
+from ..errors import CopywatchError
+
 PROFILE_IDENTICAL = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
 PROFILE_NOT_MODIFIED = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
 # Headers whose value describes the wire framing we removed; renamed so readers do not re-apply them.
 _FRAMING_HEADERS = {"transfer-encoding"}
+
+
+class ArchiveError(CopywatchError):
+    """A WARC file cannot be written (a full disk, say): the scan stops, nothing of it is stored."""
 
 
 def _archived_name(header: str) -> str:
@@ -115,14 +121,32 @@ class WarcArchive:
         writer.write_record(writer.create_warcinfo_record(path.name, info))
 
     def _close_current(self) -> None:
-        if self._fh is not None:
-            self._fh.flush()
-            os.fsync(self._fh.fileno())
-            self._fh.close()
-            self._fh = None
+        fh, self._fh = self._fh, None
+        if fh is None:
+            return
+        try:
+            fh.flush()
+            os.fsync(fh.fileno())
+        except OSError as e:
+            raise ArchiveError(f"{self._path}: cannot write the WARC file ({e.strerror or e})") from e
+        finally:
+            try:
+                fh.close()
+            except OSError:
+                pass  # its buffer could not be written: the error above says so
 
     def write_exchange(self, ex: Exchange) -> WarcLocation:
-        """Append the response (or revisit) record, then the request record pointing at it."""
+        """Append the response (or revisit) record, then the request record pointing at it.
+
+        ArchiveError if the file cannot be written (no space left): evidence that cannot be kept
+        stops the scan instead of being skipped."""
+        try:
+            return self._write_exchange(ex)
+        except OSError as e:
+            where = self._path or self.directory
+            raise ArchiveError(f"{where}: cannot write the WARC file ({e.strerror or e})") from e
+
+    def _write_exchange(self, ex: Exchange) -> WarcLocation:
         with self._lock:
             if self._fh is None or self._fh.tell() >= self.max_bytes:
                 self._open_next()
@@ -180,9 +204,22 @@ class WarcArchive:
             return WarcLocation(str(self._path), offset)
 
     def close(self) -> None:
-        """Flush and fsync the open file; later writes open a new one."""
+        """Flush and fsync the open file; later writes open a new one. ArchiveError if that fails."""
         with self._lock:
             self._close_current()
+
+    def discard(self) -> list[Path]:
+        """Close without raising and delete every file written: for a scan that stores nothing, whose
+        files no stored row will ever point at (a full disk must not stay full of them)."""
+        with self._lock:
+            try:
+                self._close_current()
+            except ArchiveError:
+                pass
+            gone = list(self._written)
+        for path in gone:
+            path.unlink(missing_ok=True)
+        return gone
 
 
 def read_record(path: str | Path, offset: int) -> tuple[dict[str, str], bytes]:
