@@ -6,8 +6,10 @@ runs, SIGINT only sets a flag (``ScanStop``); every site thread looks at it befo
 and the main thread, once the threads are back, raises ScanInterrupted instead of committing.
 Nothing of the scan is stored (its WARC files are deleted, since no stored row points at them);
 the run is recorded as 'aborted'. A second Ctrl-C raises KeyboardInterrupt at once, for a fetch
-that hangs, with the same clean-up. Outside the main thread (a library caller's own thread) no
-handler is installed and the flag can still be set by ``request()``.
+that hangs, with the same clean-up. Once the scan starts its commit (``hold()``), Ctrl-C is only
+noted: the commit and the report are finished, so a run is stored whole or not at all. Outside
+the main thread (a library caller's own thread) no handler is installed and the flag can still be
+set by ``request()``.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ class ScanStop:
         self._event = threading.Event()
         self._previous: Any = None
         self._installed = False
+        self._held = False
 
     def __enter__(self) -> ScanStop:
         if threading.current_thread() is threading.main_thread():
@@ -49,10 +52,17 @@ class ScanStop:
             self._installed = False
 
     def _on_sigint(self, signum: int, frame: FrameType | None) -> None:
+        if self._held:
+            log.warning("Ctrl-C: the scan is being stored; it ends when that is done")
+            return
         if self._event.is_set():
             raise KeyboardInterrupt
         self._event.set()
         log.warning("Ctrl-C: stopping after the current fetches (Ctrl-C again to stop at once)")
+
+    def hold(self) -> None:
+        """From now on the scan finishes: Ctrl-C no longer stops it (its commit has begun)."""
+        self._held = True
 
     def request(self) -> None:
         """Ask the scan to stop, as a Ctrl-C does."""
