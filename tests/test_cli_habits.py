@@ -51,9 +51,11 @@ def test_log_options_are_accepted_after_the_subcommand(tmp_path):
     assert done.returncode == 0, done.stderr
     lines = [json.loads(line) for line in done.stderr.splitlines() if line.strip()]
     assert any(line["level"] == "info" for line in lines)  # -v after the subcommand: info lines too
-    # and before it, as always
-    done = _cli("-v", "status", "--config", str(cfg))
+    # before it, as always, and mixed: -v before, --log-format after
+    done = _cli("-v", "scan", "--config", str(cfg), "--log-format", "json")
     assert done.returncode == 0, done.stderr
+    lines = [json.loads(line) for line in done.stderr.splitlines() if line.strip()]
+    assert any(line["level"] == "info" for line in lines)
 
 
 def test_a_config_error_is_one_line_without_the_usage_preamble(tmp_path):

@@ -120,10 +120,9 @@ def _printable(text: str, limit: int = 400) -> str:
 
 
 def _print_summary(summary: Any) -> None:
-    from .pipeline import ScanSummary
+    from .pipeline import OUTLET_SITE, ScanSummary
 
     assert isinstance(summary, ScanSummary)
-    from .pipeline import OUTLET_SITE
 
     run = summary.run
     sites = [s for s in run.sites if s.site != OUTLET_SITE]
@@ -173,7 +172,7 @@ def _add_log_options(cmd: click.Command) -> None:
                 expose_value=False,
                 callback=_log_option,
                 help="Log what each stage does.",
-            )  # fmt: skip
+            )
         )
     if "log_format" not in names:
         cmd.params.append(
@@ -184,7 +183,7 @@ def _add_log_options(cmd: click.Command) -> None:
                 expose_value=False,
                 callback=_log_option,
                 help="Log lines as text, or one JSON object a line.",
-            )  # fmt: skip
+            )
         )
 
 
@@ -276,6 +275,7 @@ SITE_OPTION = click.option(
 )
 def main(verbose: bool, log_format: str) -> None:
     """copywatch: find who republishes the newsroom's exclusives without credit."""
+    click.get_current_context().meta[_LOG_META] = {"verbose": verbose, "log_format": log_format}
     _setup_logging(verbose, log_format)
 
 
