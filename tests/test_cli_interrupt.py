@@ -103,7 +103,7 @@ def test_one_ctrl_c_stops_the_scan_stores_nothing_and_leaves_no_warc(tmp_path):
         assert proc.returncode == 130, (out, err)
         assert "scan interrupted (Ctrl-C): nothing of it was stored" in err
         assert "Traceback" not in err and "Aborted!" not in err
-        assert took < 5, f"the scan went on for {took:.1f} s after Ctrl-C"
+        assert took < 10, f"the scan went on for {took:.1f} s after Ctrl-C"  # 28 s more without the fix
         hits = len([r for r in srv.log if r.path.startswith("/slow/")])
         assert hits - fetched_before <= 4, "fetches went on after Ctrl-C"
         assert _snapshot(db) == before
