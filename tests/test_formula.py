@@ -182,3 +182,18 @@ def test_an_updated_version_of_the_article_in_the_archive_is_the_same_article() 
     index = ExclusiveIndex([ex("a", EXCLUSIVE_A), ex("b", EXCLUSIVE_B)], MatchConfig(), archive=archive)
     [m] = index.match("https://paper.example/a", EXCLUSIVE_A)
     assert m.coverage >= 0.95
+
+
+# --- a page older than the exclusive ----------------------------------------------------------------------
+
+
+def test_a_page_claiming_a_date_days_before_the_exclusive_predates_it() -> None:
+    """Two pages from one press release: the one published a week before the exclusive cannot
+    have copied it. Within backdated_days (a copy dated the same day, a clock off) it still counts."""
+    from copywatch.text.dates import predates
+
+    assert predates("2015-08-10T09:00:00Z", "2015-08-03T08:00:00Z", 2.0)
+    assert not predates("2015-08-10T09:00:00Z", "2015-08-09T20:00:00Z", 2.0)
+    assert not predates("2015-08-10T09:00:00Z", "2015-08-12T08:00:00Z", 2.0)
+    assert not predates("2015-08-10T09:00:00Z", "2015-08-03T08:00:00Z", 0)  # 0: keep them all
+    assert not predates("2015-08-10T09:00:00Z", "", 2.0) and not predates(None, "2015-08-03", 2.0)

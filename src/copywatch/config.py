@@ -69,6 +69,7 @@ class MatchConfig:
     min_span_words: int = 12  # shortest passage, in words, that counts as copied
     seed: int = 1  # MinHash seed: fixed so findings are reproducible
     formula_min_docs: int = 2  # runs shared by this many of the outlet's articles are formula
+    backdated_days: float = 2.0  # a page claiming a date this long before the exclusive is no copy of it
 
 
 SHORT_LINK_HOSTS = (

@@ -391,7 +391,8 @@ def _page_for(site: SitePlan, i: int, plan: PagePlan) -> _Page:
     if plan.copies:
         first = EXCLUSIVE_BY_KEY[plan.copies[0]]
         title = plan.title or " / ".join(EXCLUSIVE_BY_KEY[k].title for k in plan.copies)
-        published = _iso(parse_time(first.published) + timedelta(hours=plan.delay_hours + 5 * i))
+        latest = max(parse_time(EXCLUSIVE_BY_KEY[k].published) for k in plan.copies)  # after them all
+        published = _iso(latest + timedelta(hours=plan.delay_hours + 5 * i))
         section, lang = first.section, "ar"
     else:
         own = OTHER_BY_KEY[plan.text]

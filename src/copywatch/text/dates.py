@@ -205,3 +205,14 @@ def published_order(
     if seen is not None and seen >= ex - timedelta(seconds=0):
         return "after"
     return "unknown"
+
+
+def predates(exclusive_published: str | None, copy_published: str | None, days: float) -> bool:
+    """Does the page claim a publication more than ``days`` before the exclusive's? Then it is not
+    a copy of it (the two share an earlier source: a press release, another agency), or the outlet's
+    article is the copy; either way it is no evidence against the page. ``days`` = 0: never."""
+    ex = _parse_time(exclusive_published or "")
+    claimed = _parse_time(copy_published or "")
+    if not days or ex is None or claimed is None:
+        return False
+    return claimed < ex - timedelta(days=days)
