@@ -134,7 +134,7 @@ class ArchiveConfig:
 class WebConfig:
     host: str = "127.0.0.1"  # `copywatch serve` listens here (put a reverse proxy in front)
     port: int = 8765
-    session_secret_env: str = "COPYWATCH_SESSION_SECRET"  # NAME of the variable holding the secret
+    session_secret_env: str = "COPYWATCH_SESSION_SECRET"  # noqa: S105 - the NAME of the secret's variable
     session_hours: float = 12.0  # a login lasts this long
     secure_cookies: bool = False  # true behind HTTPS: the session cookie is sent over HTTPS only
 
@@ -209,7 +209,8 @@ class Config:
     def digest(self) -> str:
         """A stable hash of the settings, stored with each run so findings can be reproduced."""
         d = asdict(self)
-        for where in ("source", "store", "report", "alerts", "web", "cases"):  # where things go, not how they are found
+        # where things go, not how they are found
+        for where in ("source", "store", "report", "alerts", "web", "cases"):
             d.pop(where, None)
         blob = json.dumps(d, sort_keys=True, ensure_ascii=False).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
