@@ -10,8 +10,10 @@ of 5,000 exclusives, then scans them three ways, checking that each finds the sa
 
     python benchmarks/archive_scan.py [--files 4] [--records 1000] [--exclusives 5000] [--sample 200]
 
-Prints a Markdown table for benchmarks/RESULTS.md. Spark's start-up (JVM, Python workers) and
-the broadcast are reported apart from the scan itself.
+Prints a Markdown table for benchmarks/RESULTS.md. The machine is shared, so each probe-first run
+is repeated (``--repeat``) and the one with the least CPU time kept; CPU seconds (of the Spark tasks'
+Python processes, or of this process) give pages per core-second apart from other load. Spark's
+start-up (JVM, Python workers) is reported apart from the scan itself.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ def main() -> None:
     ap.add_argument("--exclusives", type=int, default=5000)
     ap.add_argument("--sample", type=int, default=200, help="pages for the extraction-first run")
     ap.add_argument("--dir", default=None)
+    ap.add_argument("--repeat", type=int, default=3, help="best of N runs (the machine is shared)")
     args = ap.parse_args()
 
     rng = random.Random(2026)
@@ -87,16 +90,21 @@ def main() -> None:
     sources = [Source(str(p)) for p in files]
     matcher = ArchiveMatcher(config, index, ArchiveOptions())
 
-    t, c = time.monotonic(), time.process_time()
-    one = run_local(matcher, sources)
-    one_s, one_cpu = time.monotonic() - t, time.process_time() - c
+    best: tuple[float, float] | None = None
+    for _ in range(args.repeat):
+        t, c = time.monotonic(), time.process_time()
+        one = run_local(matcher, sources)
+        took = (time.monotonic() - t, time.process_time() - c)
+        best = took if best is None or took[1] < best[1] else best
+    assert best is not None
+    one_s, one_cpu = best
     assert {r["page_url"] for r in one.findings} == copies, "one process: wrong copies"
 
     t = time.monotonic()
     spark = spark_session("local[2]")
     spark.sparkContext.parallelize([0], 1).count()  # JVM and a Python worker up
     start_s = time.monotonic() - t
-    out = run_spark(spark, matcher, sources)
+    out = min((run_spark(spark, matcher, sources) for _ in range(args.repeat)), key=lambda o: o.cpu_seconds)
     spark_s = out.seconds
     spark.stop()
     assert {r["page_url"] for r in out.findings} == copies, "spark: wrong copies"

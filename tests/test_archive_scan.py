@@ -352,6 +352,10 @@ def test_results_import_as_a_run_and_twice_is_once(tmp_path, corpus):
     with Store(cfg.store_path) as store:
         findings = store.findings()
         assert len(findings) == 3 and len(store.archive_copies()) == 3
+        assert {f.discovered_by for f in findings} == {
+            "archive-scan: crawl-0.warc.gz",
+            "archive-scan: crawl-1.warc.gz",
+        }
         assert {r.run_id for r in store.runs()} == {first.run.run_id, again.run.run_id}
         origins = store.archive_origins()
     for f in findings:

@@ -21,7 +21,7 @@ import hashlib
 import io
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -101,6 +101,7 @@ def _finding(row: dict[str, Any], warc_file: str, warc_offset: int, exclusive_te
         spans=spans,
         page_text=row["page_text"],
         exclusive_text=exclusive_text,
+        discovered_by=f"archive-scan: {row['source_file'].rsplit('/', 1)[-1]}",
     )
 
 
@@ -123,6 +124,7 @@ def import_results(
     started: str | None = None,
     exclusives: Sequence[Exclusive] | None = None,
     outlet_pages: Sequence[StoredPage] = (),
+    outlet_articles: Mapping[str, bytes] | None = None,
     warc_files: Sequence[str] = (),
 ) -> ImportSummary:
     """Import ``out_dir``'s findings.parquet and sources.parquet into the store as one run."""
@@ -219,7 +221,8 @@ def import_results(
                 pages=list(outlet_pages),
                 findings=findings,
                 warc_files=names,
-            )  # fmt: skip
+                archive_runs=dict(outlet_articles or {}),  # the outlet's formula index grows as a scan's
+            )
         )
         run = next((r for r in store.runs(limit=5) if r.run_id == run_id), run)
         report_dir = write_run_reports(

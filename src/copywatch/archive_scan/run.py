@@ -2,7 +2,8 @@
 
 1. The exclusives are loaded as a scan loads them (fetched incrementally from ``[outlet]
    exclusives``; the stored ones when the outlet cannot be reached), under the scan lock.
-2. Their ``ExclusiveIndex`` is built once, here on the driver, into an ``ArchiveMatcher``.
+2. Their ``ExclusiveIndex`` is built once, here on the driver, as a live scan builds it (with the
+   outlet's formula runs from the store), into an ``ArchiveMatcher``.
 3. The PATHs become sources (``sources.expand_paths``) and the Spark job scans them
    (``job.run_spark``): one task per source, the matcher broadcast.
 4. The rows are written as Parquet in the results folder (default ``archive-scans/<run>/`` beside
@@ -53,19 +54,31 @@ def archive_options(config: Config, prefix: str | None = None) -> ArchiveOptions
     )
 
 
-def load_exclusives(config: Config, started: str) -> tuple[list[Exclusive], list[StoredPage], list[str]]:
-    """The exclusives, as a scan loads them; with the outlet's pages and WARC files to store."""
+@dataclass(frozen=True)
+class Loaded:
+    """The exclusives as a scan loads them, with what the scan would store of them."""
+
+    exclusives: list[Exclusive]
+    outlet_pages: list[StoredPage]  # the outlet's pages fetched (incremental next time)
+    outlet_articles: dict[str, bytes]  # runs of the outlet's articles read now (its formula index)
+    formula: dict[str, bytes]  # the whole formula index the live scan's ExclusiveIndex gets
+    warc_files: list[str]
+
+
+def load_exclusives(config: Config, started: str) -> Loaded:
+    """The exclusives, and the outlet's formula runs, exactly as a scan loads them."""
     with ScanLock(config.store_path), Store(config.store_path) as store:
         archive = WarcArchive(config.warc_dir, config.crawl.warc_max_bytes)
         fetcher = Fetcher(config.crawl, archive=archive)
+        scanner = Scanner(config)
         try:
-            exclusives, pages = Scanner(config)._load_exclusives(
-                store, fetcher, RobotsCache(fetcher), started
-            )
+            exclusives, pages = scanner._load_exclusives(store, fetcher, RobotsCache(fetcher), started)
         finally:
             fetcher.close()
             archive.close()
-    return exclusives, pages, [f.name for f in archive.files()]
+        articles = dict(scanner._outlet_articles)
+        formula = store.archive_runs() | articles
+    return Loaded(exclusives, pages, articles, formula, [f.name for f in archive.files()])
 
 
 def archive_scan(
@@ -88,8 +101,9 @@ def archive_scan(
         raise CopywatchError("archive-scan: the PATHs name no WARC or WET file")
     started = utc_now()
     run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    exclusives, outlet_pages, warc_files = load_exclusives(config, started)
-    matcher = ArchiveMatcher(config, ExclusiveIndex(exclusives, config.match), options)
+    loaded = load_exclusives(config, started)
+    index = ExclusiveIndex(loaded.exclusives, config.match, archive=loaded.formula)  # as a live scan does
+    matcher = ArchiveMatcher(config, index, options)
     session = spark if spark is not None else spark_session(master)
     output = run_spark(session, matcher, sources, task)
     results = Path(out_dir) if out_dir else config.store_path.parent / "archive-scans" / run_id
@@ -99,8 +113,9 @@ def archive_scan(
         results,
         run_id=run_id,
         started=started,
-        exclusives=exclusives,
-        outlet_pages=outlet_pages,
-        warc_files=warc_files,
+        exclusives=loaded.exclusives,
+        outlet_pages=loaded.outlet_pages,
+        outlet_articles=loaded.outlet_articles,
+        warc_files=loaded.warc_files,
     )
     return ArchiveScanSummary(results, len(sources), output, imported)
