@@ -216,6 +216,14 @@ def title_bomb_body(size: int = 1_000_000) -> bytes:
     return b"<!doctype html><html><head>" + b"<title>" * (size // 7)
 
 
+def date_bomb_body(run: int = 200_000) -> bytes:
+    """A date followed by a long run of newlines: cubic for ``\\s*[-,]?\\s*...\\s*`` after a date."""
+    return (
+        b"<!doctype html><html><head><title>date</title></head><body>"
+        b'<span class="date">2024-01-02' + b"\n" * run + b"x</span><p>text</p></body></html>"
+    )
+
+
 def deep_nest(inner: str, depth: int = 300, tag: str = "div") -> str:
     """``inner`` wrapped in ``depth`` elements (libxml2 drops what is below 255 without huge_tree)."""
     return f"<{tag}>" * depth + inner + f"</{tag}>" * depth
@@ -270,6 +278,7 @@ DEFAULT_ROUTES: dict[str, Handler] = {
     "/cut": _cut,
     "/rel-bomb": lambda h: send(h, 200, rel_bomb_body()),
     "/title-bomb": lambda h: send(h, 200, title_bomb_body()),
+    "/date-bomb": lambda h: send(h, 200, date_bomb_body()),
     "/deep-json": _deep_json,
     "/million-links": _million_links,
     "/to-javascript": _redirect("javascript:alert(document.domain)"),

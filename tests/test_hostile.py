@@ -34,9 +34,11 @@ from copywatch.crawl.robots import RobotsCache
 from copywatch.errors import ConfigError
 from copywatch.pipeline import scan
 from copywatch.store import Store
+from copywatch.text.dates import claimed_published_time
 from copywatch.text.extract import extract_html
 from hostile_server import (
     HostileServer,
+    date_bomb_body,
     deep_nest,
     local_config,
     rel_bomb_body,
@@ -119,19 +121,25 @@ def test_rel_and_title_bombs_are_linear() -> None:
     assert next_page(rel_bomb_body(), "text/html", "http://x.test/") is None
     doc = extract_html(title_bomb_body().decode(), "http://x.test/")
     assert doc.text == ""
+    # a date followed by 200,000 newlines: the visible-date patterns' adjacent \s* backtracked
+    # with the cube of the run (2,000 spaces took 23 s)
+    assert claimed_published_time(date_bomb_body().decode()) == "2024-01-02T00:00:00Z"
     assert time.process_time() - start < 20
 
 
 def test_a_rel_bomb_page_is_recorded_and_the_site_goes_on(tmp_path: Path) -> None:
     routes = {
-        "/sitemap.xml": sitemap("/rel-bomb", "/copy"),
+        "/sitemap.xml": sitemap("/rel-bomb", "/title-bomb", "/date-bomb", "/copy"),
         "/copy": route(page(PARAS)),
     }
     with outlet_server() as outlet, HostileServer(routes=routes) as site:
         config = config_for(tmp_path, outlet, {"hostile": [site.url("/sitemap.xml")]})
         scan(config)
     with Store(config.store_path, create=False) as store:
-        assert store.page(site.url("/rel-bomb")) is not None  # recorded: fetched and stored
+        for bomb in ("/rel-bomb", "/date-bomb"):
+            assert store.page(site.url(bomb)) is not None  # recorded: fetched and stored
+    # 140,000 unclosed <title> tags: over max_page_elements, recorded as too costly
+    assert "max_page_elements" in page_errors(config.store_path)["title-bomb"]
     assert findings_by_path(config.store_path) == {"copy": "none"}
 
 
