@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from typing import Any
 
@@ -37,6 +38,7 @@ def uvicorn_config(app: Any, host: str, port: int, log_level: str = "info") -> A
         server_header=False,
         lifespan="off",
         log_level=log_level,
+        log_config=None,  # uvicorn's loggers go through copywatch's handler (text or --log-format json)
     )
 
 
@@ -47,4 +49,10 @@ def serve(config: Config, host: str | None = None, port: int | None = None) -> N
     with Store(config.store_path) as store:
         CaseBook(store).sync()  # cases for what earlier scans found
     app = create_app(config, secret)
+    ours = logging.getLogger("copywatch")
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+        logger = logging.getLogger(name)
+        logger.handlers[:] = ours.handlers
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
     uvicorn.Server(uvicorn_config(app, host or config.web.host, port or config.web.port)).run()
