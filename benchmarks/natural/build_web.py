@@ -345,7 +345,13 @@ def sitemap(origin_urls: list[tuple[str, str]]) -> str:
 
 
 def build(
-    web: str, labels: list[dict], docs: dict[str, dict], all_docs: list[dict], out: Path, seed: int
+    web: str,
+    labels: list[dict],
+    docs: dict[str, dict],
+    all_docs: list[dict],
+    out: Path,
+    seed: int,
+    corpus_dates: bool = False,
 ) -> dict:
     rng = random.Random(f"{seed}-{web}")
     outlet: dict[str, Any] = dict(OUTLETS[web])
@@ -511,7 +517,7 @@ def build(
         entries = []
         for pid, d in list(page_docs.items()) + [(d["id"], d) for d in fillers]:
             t = local_time(d["date"])
-            if expected_excl.get(pid):
+            if expected_excl.get(pid) and not corpus_dates:
                 floor = max(pub[o] for o in expected_excl[pid] if o in pub) + timedelta(minutes=15)
                 if t < floor:
                     t = floor
@@ -639,6 +645,7 @@ def build(
         "pairs": len(pairs_truth),
         "expected_report": sum(p["expected_report"] for p in pairs_truth),
         "pages_left_out_as_duplicates_of_exclusives": dropped,
+        "copies_dated": "corpus" if corpus_dates else "at least 15 minutes after the exclusive",
     }
     (root / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
     return manifest
@@ -653,6 +660,11 @@ def main() -> int:
     ap.add_argument(
         "--web", action="append", choices=sorted(OUTLETS), help="build only this web (repeatable)"
     )
+    ap.add_argument(
+        "--corpus-dates",
+        action="store_true",
+        help="copies keep the corpus's extraction time even when it is before the exclusive's",
+    )
     a = ap.parse_args()
     data = Path(a.data)
     if not (data / "saudinewsnet").is_dir():
@@ -664,7 +676,7 @@ def main() -> int:
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
     for web in a.web or sorted(OUTLETS):
-        m = build(web, labels, docs, all_docs, out, a.seed)
+        m = build(web, labels, docs, all_docs, out, a.seed, a.corpus_dates)
         print(json.dumps(m), file=sys.stderr)
     return 0
 
