@@ -674,6 +674,7 @@ class Store:
         *,
         case_id: int | None = None,
         key: tuple[str, str] | None = None,
+        page_url: str | None = None,
         state: str | None = None,
         site: str | None = None,
         exclusive: str | None = None,
@@ -687,6 +688,7 @@ class Store:
         args: list[object] = []
         for cond, value in (
             ("c.id = ?", case_id),
+            ("c.page_url = ?", page_url),
             ("c.state = ?", state),
             ("c.site = ?", site),
             ("substr(f.first_seen, 1, 10) >= ?", since[:10] if since else None),
@@ -709,6 +711,16 @@ class Store:
         )
         sql += (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY c.id"
         return [dict(r) for r in self.db.execute(sql, args)]
+
+    def finding_of_case(self, page_url: str, exclusive_url: str) -> Finding | None:
+        """The one finding a case is about (the web app's case page reads only this one)."""
+        row = self.db.execute(
+            "SELECT f.*, e.text AS exclusive_text FROM findings f"
+            " LEFT JOIN exclusives e ON e.url = f.exclusive_url"
+            " WHERE f.page_url = ? AND f.exclusive_url = ?",
+            (page_url, exclusive_url),
+        ).fetchone()
+        return _finding(row) if row else None
 
     def case_history(self, case_id: int) -> list[dict[str, Any]]:
         rows = self.db.execute("SELECT * FROM case_history WHERE case_id = ? ORDER BY id", (case_id,))

@@ -130,10 +130,7 @@ class CaseBook:
         return _case(rows[0]) if rows else None
 
     def finding(self, case: Case) -> Finding | None:
-        for f in self.store.findings(case.site):
-            if f.page_url == case.page_url and f.exclusive_url == case.exclusive_url:
-                return f
-        return None
+        return self.store.finding_of_case(case.page_url, case.exclusive_url)
 
     def history(self, case_id: int) -> list[CaseEvent]:
         return [
@@ -262,9 +259,7 @@ class CaseBook:
         ``credited_exclusives``: the exclusives the rechecked page now credits. Returns the moves made.
         """
         moves = []
-        for case in self.search():
-            if case.page_url != page_url:
-                continue
+        for case in [_case(r) for r in self.store.case_rows(page_url=page_url)]:
             if status == "removed" and case.state in OPEN_STATES:
                 if self._system_move(
                     case, "removed", "the recheck found the copy gone", {"online_status": status}
