@@ -240,3 +240,14 @@ def test_filters(store):
     assert len(book.search(since="2026-11-29", until="2026-11-29")) == 2
     assert book.search(since="2026-11-30") == []
     assert len(book.search(state="new")) == 2 and book.search(state="confirmed") == []
+
+
+def test_a_failing_sync_after_a_scan_is_logged_not_raised(store, caplog):
+    from copywatch.cases.followup import after_scan
+
+    commit(store, [finding()])
+    store.db.execute("DROP TRIGGER case_history_no_delete")  # a damaged store: the history table is gone
+    store.db.execute("DROP TABLE case_history")
+    with caplog.at_level("ERROR", logger="copywatch.cases"):
+        assert after_scan(store).created == 0
+    assert "cases could not be updated" in caplog.text

@@ -10,10 +10,12 @@ whose copy now credits the outlet moves to ``credit_added``.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Sequence
 
 from ..attribution import attribute
 from ..config import Config
+from ..errors import CopywatchError
 from ..models import Document
 from ..store import Store
 from .service import CaseBook, SyncResult
@@ -22,7 +24,13 @@ log = logging.getLogger("copywatch.cases")
 
 
 def after_scan(store: Store) -> SyncResult:
-    result = CaseBook(store).sync()
+    """Sync the cases after a scan committed. A failure here is logged, never raised: the scan's
+    results are stored, and the next scan (or `copywatch serve`, or `copywatch cases`) syncs again."""
+    try:
+        result = CaseBook(store).sync()
+    except (sqlite3.Error, CopywatchError) as e:
+        log.error("cases could not be updated after this scan (the next sync will): %s", e)
+        return SyncResult()
     if result.created or result.reopened or result.credit_added:
         log.info(
             "cases: %d opened, %d reopened, %d credit added",
