@@ -293,6 +293,7 @@ def test_hostile_pages_cost_one_page_each_and_the_site_keeps_its_copies(tmp_path
     assert result.error == ""
     errors = page_errors(config.store_path)
     assert "max_page_elements" in errors["million-links"]
+    assert "javascript:" in errors["to-javascript"] and "data:" in errors["to-data"]
     assert result.pages_failed >= 3  # the two redirects and the page of a million links
     assert linked == 1
 

@@ -429,7 +429,13 @@ class Scanner:
                 log.warning("exclusive %s not fetched: %s", entry.url, capture.detail or capture.outcome)
                 continue
             previous = remembered.pop(capture.url) if capture.url in remembered else store.page(capture.url)
-            page, doc = self._page(outlet, capture, previous, started, entry.lastmod)
+            try:  # one bad article page of the outlet costs that article, never the scan
+                check_markup(capture.body, capture.final_url, self.config.crawl.max_page_elements)
+                page, doc = self._page(outlet, capture, previous, started, entry.lastmod)
+            except Exception as e:
+                problems.append(f"{entry.url}: not processed: {type(e).__name__}: {e}")
+                log.warning("exclusive %s not processed: %s: %s", entry.url, type(e).__name__, e)
+                continue
             if not capture.url.startswith("file:"):
                 pages.append(page)
             if len(doc.text.split()) < 30:
@@ -564,7 +570,8 @@ class Scanner:
                 except Exception as e:  # matching or the credit check raised on this article
                     failed(chain[0].capture.final_url, e)
             result = crawl.result()
-            result = replace(result, pages_failed=result.pages_failed + len(errors))
+            # pages that failed here, after the crawler counted them fetched (its own errors it counted)
+            result = replace(result, pages_failed=result.pages_failed + len(errors) - len(crawl.page_errors))
             if crawl.limits_hit.get("max_links_per_page"):
                 log.warning(
                     "site %s: %d pages had more than [crawl] max_links_per_page links, the rest unread",

@@ -423,6 +423,8 @@ def _crawl(
             reached.add(normalize_url(cap.final_url) or cap.final_url)
             return True
         sc.failed += 1
+        if cap.outcome in ("refused", "error"):  # a bad redirect, a broken body: said against its URL
+            sc.page_errors.append((cap.url, cap.detail or cap.outcome))
         return False
 
     # Seeds and robots.txt: a site whose robots.txt is unreachable is not crawled at all.
