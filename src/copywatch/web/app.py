@@ -48,7 +48,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..cases.notices import KIND_LABELS, KINDS, LANGS, NoticeError, Notices
+from ..cases.notices import KIND_LABELS, KINDS, LANGS, NoticeError, Notices, passages
 from ..cases.rdap import RdapClient, host_of
 from ..cases.rdap import cached as rdap_cached
 from ..cases.service import CaseBook, CaseMoved, CaseNotFound
@@ -364,8 +364,6 @@ def create_app(config: Config, secret: str) -> Starlette:
         ip = ctx.store.page_ip(case.page_url)
         domain, network = rdap_cached(ctx.store, host_of(case.page_url), ip)
         targets = [s for s in sorted(TRANSITIONS[case.state]) if ctx.user.can_move_to(s)]
-        from ..cases.notices import passages
-
         return ctx.render(
             "case.html.j2", case=case, f=f, history=ctx.book.history(case.id), ip=ip,
             notices=Notices(config, ctx.book).for_case(case.id), domain=domain, network=network,
