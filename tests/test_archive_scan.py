@@ -406,6 +406,32 @@ def test_an_uncompressed_warc_is_scanned_and_its_record_copied_as_a_gzip_member(
         assert hashlib.sha256(rec.raw_stream.read()).hexdigest() == f.sha256
 
 
+def test_wet_text_is_matched_and_credit_by_name_seen(tmp_path):
+    import io
+
+    from warcio.warcwriter import WARCWriter
+
+    exclusives = make_exclusives(5)
+    path = tmp_path / "text.wet.gz"
+    with path.open("wb") as fh:
+        w = WARCWriter(fh, gzip=True)
+        for uri, text in [
+            ("http://copier.ma/named", exclusives[1].text + "\nالمصدر: كواليس اليوم"),
+            ("http://copier.ma/bare", exclusives[2].text),
+            ("http://copier.ma/other", "\n".join(paragraphs(random.Random(4), 400))),
+        ]:
+            w.write_record(w.create_warc_record(uri, "conversion", payload=io.BytesIO(text.encode()),
+                                                warc_content_type="text/plain"))  # fmt: skip
+    cfg = config_for(tmp_path)
+    out = run_local(
+        ArchiveMatcher(cfg, ExclusiveIndex(exclusives, cfg.match), ArchiveOptions()), [Source(str(path))]
+    )
+    assert {(r["page_url"], r["exclusive_url"], r["attribution"]) for r in out.findings} == {
+        ("http://copier.ma/named", exclusives[1].url, "name"),
+        ("http://copier.ma/bare", exclusives[2].url, "none"),
+    }
+
+
 def test_local_master_retries_tasks():
     assert local_master("local[2]") == "local[2,4]"
     assert local_master("local[*]") == "local[*,4]" and local_master("local") == "local[1,4]"
