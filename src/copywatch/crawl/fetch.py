@@ -85,8 +85,6 @@ def utc_now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-
-
 @dataclass(frozen=True)
 class KnownPage:
     """What the store remembers of a URL from an earlier scan (for conditional GETs and revisits)."""
