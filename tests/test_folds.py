@@ -27,3 +27,21 @@ def test_both_folds_agree(a: str, b: str) -> None:
 def test_the_names_fold_keeps_punctuation_and_folds_accents() -> None:
     assert fold_for_names("Crédit : «واس»") == 'credit : "واس"'
     assert name_tokens("الرياض - واس") == ["الرياض", "واس"]
+
+
+@pytest.mark.parametrize(
+    "apart, joined",
+    [
+        ("الحرارة و الرطوبة", "الحرارة والرطوبة"),
+        ("و الرياح شمالية", "والرياح شمالية"),
+        ("رياح نشطة و  مثيرة للغبار", "رياح نشطة ومثيرة للغبار"),
+    ],
+)
+def test_the_conjunction_typed_apart_joins_its_word(apart: str, joined: str) -> None:
+    """«و الرياح» and «والرياح» are one spelling: a copy that only spaced the conjunction is verbatim."""
+    assert words(apart) == words(joined)
+
+
+def test_a_lone_waw_before_a_number_or_latin_stays() -> None:
+    assert words("قال و 12") == ["قال", "و", "12"]
+    assert words("و. الرياح") == ["و", "الرياح"]
