@@ -37,6 +37,8 @@ publication time («20:26 ت م»). A page labelled copy/partial whose extractio
 than the exclusive's publication (the crawls ran at different hours) is dated 15 minutes after
 the exclusive, so that no true copy looks backdated; other pages keep their own dates.
 --corpus-dates: copies keep their extraction times too (62 of 271 are then before the exclusive).
+--style-seed N: each site's byline placement drawn with seed N (a check that credit does not hang
+on which site has which placement).
 
 truth.json: "outlet" (as outlet.json), "pages" (one per served candidate page, with its
 placement of the byline and the decoys on it), "pairs" (one per labelled (page, exclusive)
@@ -138,6 +140,12 @@ SITE_STYLE = {
     "france24": ("above_title", True),
     "bbc": ("end", False),
 }
+
+ALL_STYLES = [
+    (where, classes)
+    for where in ("above_title", "below_title", "first_para", "end")
+    for classes in (True, False)
+]
 
 NAV = ["الرئيسية", "محليات", "سياسة", "اقتصاد", "رياضة", "ثقافة", "منوعات", "كتاب وآراء"]
 FOOTER = ["من نحن", "اتصل بنا", "سياسة الخصوصية", "شروط الاستخدام", "أرشيف", "الإعلانات"]
@@ -353,6 +361,7 @@ def build(
     out: Path,
     seed: int,
     corpus_dates: bool = False,
+    style_seed: int = 0,
 ) -> dict:
     rng = random.Random(f"{seed}-{web}")
     outlet: dict[str, Any] = dict(OUTLETS[web])
@@ -491,9 +500,13 @@ def build(
     pages_truth = []
     pairs_truth = []
     other_urls = []
+    styles_used: dict[str, list] = {}
     for k, (oname, rs) in enumerate(sorted(by_outlet.items()), 1):
         site = Site(oname, SITE_TITLES.get(oname, oname), k, root)
         style = SITE_STYLE.get(oname, ("below_title", True))
+        if style_seed:  # another assignment of the byline placements to the sites
+            style = random.Random(f"{style_seed}-{web}-{oname}").choice(ALL_STYLES)
+        styles_used[oname] = [style[0], style[1]]
         page_docs = {r["page"]["id"]: docs[r["page"]["id"]] for r in rs}
         # a few unrelated articles of the same outlet, sharing no 5-gram with any exclusive
         pool = sorted(
@@ -647,6 +660,7 @@ def build(
         "expected_report": sum(p["expected_report"] for p in pairs_truth),
         "pages_left_out_as_duplicates_of_exclusives": dropped,
         "copies_dated": "corpus" if corpus_dates else "at least 15 minutes after the exclusive",
+        "site_styles": styles_used,
     }
     (root / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
     return manifest
@@ -666,6 +680,12 @@ def main() -> int:
         action="store_true",
         help="copies keep the corpus's extraction time even when it is before the exclusive's",
     )
+    ap.add_argument(
+        "--style-seed",
+        type=int,
+        default=0,
+        help="give each site a byline placement drawn with this seed instead of SITE_STYLE's",
+    )
     a = ap.parse_args()
     data = Path(a.data)
     if not (data / "saudinewsnet").is_dir():
@@ -677,7 +697,7 @@ def main() -> int:
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
     for web in a.web or sorted(OUTLETS):
-        m = build(web, labels, docs, all_docs, out, a.seed, a.corpus_dates)
+        m = build(web, labels, docs, all_docs, out, a.seed, a.corpus_dates, a.style_seed)
         print(json.dumps(m), file=sys.stderr)
     return 0
 
