@@ -11,6 +11,7 @@ from __future__ import annotations
 import trafilatura
 from lxml import etree
 from lxml import html as lxml_html
+from trafilatura.metadata import extract_title
 
 from ..models import Capture, Document
 from .charset import decode_html
@@ -65,7 +66,7 @@ def _title(tree: lxml_html.HtmlElement) -> str:
 
 @serialized
 def extract_html(html: str, url: str, encoding: str = "utf-8") -> Document:
-    """Main text, title, canonical URL and claimed date of an HTML page."""
+    """Main text, title, canonical URL and language of an HTML page (its date: text/dates.py)."""
     tree = parse(html)
     text = ""
     title = ""
@@ -73,7 +74,13 @@ def extract_html(html: str, url: str, encoding: str = "utf-8") -> Document:
     lang = None
     canonical = None
     if tree is not None:
-        fallback_title, canonical = _title(tree), _canonical(tree)
+        # The title as trafilatura finds it (a lone <h1>, og:title and the like, <title>), without
+        # the rest of its metadata: that would also run htmldate's search for a date over the whole
+        # page, ten times the cost of the extraction on real 100 KB pages, for a date the pipeline
+        # takes from text/dates.py anyway (benchmarks/RESULTS.md, "Whole scans").
+        title = extract_title(tree) or _title(tree)
+        canonical = _canonical(tree)
+        lang = (tree.get("lang") or "").strip() or None
         # trafilatura gets our tree (it would parse without huge_tree) and may change it: what we
         # read from the tree ourselves is read first.
         result = trafilatura.bare_extraction(
@@ -82,15 +89,11 @@ def extract_html(html: str, url: str, encoding: str = "utf-8") -> Document:
             include_comments=False,
             include_tables=True,
             favor_recall=True,
-            with_metadata=True,
+            with_metadata=False,
         )
         if result is not None:
             data = result.as_dict() if hasattr(result, "as_dict") else dict(result)
             text = data.get("text") or ""
-            title = data.get("title") or ""
-            date = data.get("date")
-            lang = data.get("language")
-        title = title or fallback_title
     return Document(
         url=url,
         title=" ".join(title.split()),

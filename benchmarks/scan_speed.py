@@ -1,0 +1,204 @@
+"""Whole-scan time and peak memory: copywatch beside the naive scanner, in the same run.
+
+Two webs, each served on 127.0.0.1 by ../shared/eval/serve.py:
+- ``--web dev``: the labelled dev web (../shared/eval/dev);
+- ``--web generated``: a web written here from the ANT corpus (../shared/data/ant): an outlet with
+  ``--exclusives`` articles (SkyNews Arabia texts) and 8 sites sharing ``--pages`` pages of realistic
+  size and shape (50-150 KB: inline CSS and scripts, a menu, a sidebar of headlines, comments,
+  a footer of links), one in ten a copy of an exclusive (whole, a part, or edited), each site
+  listed by its sitemap.
+
+Both scanners get the same config (delay 0, 8 sites in parallel); each runs in its own process
+under /usr/bin/time for wall time and peak RSS.
+
+    python benchmarks/scan_speed.py --web dev
+    python benchmarks/scan_speed.py --web generated --exclusives 2000 --pages 8000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from html import escape
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SHARED = HERE.parent.parent / "shared"
+sys.path.insert(0, str(SHARED / "eval"))
+
+SITES = 8
+
+
+def ant_texts(limit: int, sources: tuple[str, ...] = ("SkyNews", "Alarabia")) -> list[tuple[str, str]]:
+    """(title, text) of ANT articles with at least 150 words, in a fixed order."""
+    out: list[tuple[str, str]] = []
+    for src in sources:
+        with tarfile.open(SHARED / "data" / "ant" / f"{src}.tar.xz") as tar:
+            for m in sorted(tar.getmembers(), key=lambda m: m.name):
+                if not m.isfile() or not m.name.endswith(".txt"):
+                    continue
+                raw = tar.extractfile(m).read().decode("utf-8", "replace")  # type: ignore[union-attr]
+                title = re.search(r"<TITLE>(.*?)</TITLE>", raw, re.S)
+                text = re.search(r"<TEXT>(.*?)</TEXT>", raw, re.S)
+                if not title or not text:
+                    continue
+                body = "\n".join(p.strip() for p in text.group(1).strip().split("\n") if p.strip())
+                if len(body.split()) >= 150:
+                    out.append((title.group(1).strip(), body))
+                if len(out) >= limit:
+                    return out
+    return out
+
+
+def page_html(rng: random.Random, title: str, text: str, headlines: list[str], site: str) -> str:
+    """A news page of realistic size and shape around one article."""
+    css = "".join(f".c{i}{{margin:{i % 7}px;padding:{i % 5}px;color:#{i * 7919 % 0xFFFFFF:06x}}}\n" for i in range(600))
+    script = "var cfg=" + json.dumps({f"k{i}": "x" * 40 for i in range(rng.randint(100, 400))}) + ";"
+    menu = "".join(f'<li><a href="/c/{i}">{escape(h[:30])}</a></li>' for i, h in enumerate(headlines[:60]))
+    side = "".join(f'<li><a href="/p/{i}">{escape(h)}</a></li>' for i, h in enumerate(headlines[60:90]))
+    comments = "".join(
+        f'<li class="comment"><b>قارئ {i}</b><p>{escape(h)} {escape(h)}</p></li>'
+        for i, h in enumerate(rng.sample(headlines, rng.randint(5, 40)))
+    )
+    foot = "".join(f'<a href="/f/{i}">{escape(h[:20])}</a> ' for i, h in enumerate(headlines[:50]))
+    paras = "".join(f"<p>{escape(p)}</p>" for p in text.split("\n"))
+    return (
+        f'<!DOCTYPE html><html lang="ar" dir="rtl"><head><meta charset="utf-8"><title>{escape(title)} | {site}</title>'
+        f"<style>{css}</style><script>{script}</script></head><body>"
+        f'<header class="site-header"><nav><ul>{menu}</ul></nav></header>'
+        f'<main><article><h1>{escape(title)}</h1><div class="entry-content">{paras}</div></article>'
+        f'<section id="comments"><ol>{comments}</ol></section></main>'
+        f'<aside class="sidebar"><h3>الأكثر قراءة</h3><ul>{side}</ul></aside>'
+        f"<footer>{foot}</footer><script>{script}</script></body></html>"
+    )
+
+
+def build_generated(root: Path, n_ex: int, n_pages: int, seed: int = 1) -> dict:
+    rng = random.Random(seed)
+    texts = ant_texts(n_ex + n_pages)
+    exclusives, others = texts[:n_ex], texts[n_ex:]
+    headlines = [t for t, _ in texts[: min(len(texts), 400)]]
+    sites = [{"name": "outlet", "kind": "outlet", "port_offset": 0, "base_path": "/", "dir": "sites/outlet", "gzip": "accept-html"}]
+    routes: dict[str, dict] = {"/sitemap.xml": {"file": "sitemap.xml", "type": "application/xml"}}
+    (root / "sites/outlet/a").mkdir(parents=True)
+    locs = []
+    for i, (title, text) in enumerate(exclusives):
+        (root / f"sites/outlet/a/{i}.html").write_text(page_html(rng, title, text, headlines, "outlet"), encoding="utf-8")
+        routes[f"/a/{i}.html"] = {"file": f"a/{i}.html", "type": "text/html; charset=utf-8"}
+        locs.append(f"<url><loc>__ORIGIN__/a/{i}.html</loc></url>")
+    (root / "sites/outlet/sitemap.xml").write_text(f'<?xml version="1.0"?><urlset>{"".join(locs)}</urlset>', encoding="utf-8")
+    (root / "sites/outlet/routes.json").write_text(json.dumps(routes), encoding="utf-8")
+    copies = 0
+    per_site = n_pages // SITES
+    k = 0
+    for s in range(SITES):
+        name = f"site{s}"
+        sites.append({"name": name, "kind": "copier", "port_offset": s + 1, "base_path": "/", "dir": f"sites/{name}", "gzip": "accept-html"})
+        (root / f"sites/{name}/p").mkdir(parents=True)
+        routes = {"/sitemap.xml": {"file": "sitemap.xml", "type": "application/xml"}}
+        locs = []
+        for j in range(per_site):
+            if rng.random() < 0.1:
+                title, text = rng.choice(exclusives)
+                paras = text.split("\n")
+                kind = rng.choice(["whole", "part", "edited"])
+                if kind == "part":
+                    paras = paras[: max(1, len(paras) // 2)]
+                elif kind == "edited":
+                    paras = [" ".join(w for w in p.split() if rng.random() > 0.08) for p in paras]
+                text = "\n".join(paras)
+                copies += 1
+            else:
+                title, text = others[k % len(others)]
+                k += 1
+            (root / f"sites/{name}/p/{j}.html").write_text(page_html(rng, title, text, headlines, name), encoding="utf-8")
+            routes[f"/p/{j}.html"] = {"file": f"p/{j}.html", "type": "text/html; charset=utf-8"}
+            locs.append(f"<url><loc>__ORIGIN__/p/{j}.html</loc></url>")
+        (root / f"sites/{name}/sitemap.xml").write_text(f'<?xml version="1.0"?><urlset>{"".join(locs)}</urlset>', encoding="utf-8")
+        (root / f"sites/{name}/routes.json").write_text(json.dumps(routes), encoding="utf-8")
+    (root / "sites.json").write_text(json.dumps({"sites": sites}), encoding="utf-8")
+    return {"exclusives": n_ex, "pages": per_site * SITES, "copies": copies}
+
+
+def write_config(path: Path, urls: dict[str, str], store: Path, reports: Path) -> None:
+    lines = [
+        "[outlet]",
+        'name = "سكاي نيوز عربية"',
+        f'exclusives = ["{urls["outlet"].rstrip("/")}/sitemap.xml"]',
+        "max_exclusives = 100000",
+        "",
+    ]
+    for name, url in urls.items():
+        if name != "outlet":
+            lines += ["[[sites]]", f'name = "{name}"', f'seeds = ["{url.rstrip("/")}/sitemap.xml"]', ""]
+    lines += [
+        "[crawl]",
+        "delay_seconds = 0.0",
+        "max_pages_per_site = 100000",
+        "max_site_seconds = 100000",
+        "allow_private_addresses = true",
+        "",
+        f'[store]\npath = "{store}"\n',
+        f'[report]\ndir = "{reports}"\n',
+    ]
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def timed(cmd: list[str]) -> dict:
+    t0 = time.perf_counter()
+    p = subprocess.run(["/usr/bin/time", "-f", "MAXRSS %M", *cmd], capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    rss = re.search(r"MAXRSS (\d+)", p.stderr)
+    tail = [ln for ln in p.stderr.splitlines() if ln.strip() and not ln.startswith("MAXRSS")][-2:]
+    return {"wall_s": round(wall, 1), "peak_rss_mb": round(int(rss.group(1)) / 1024) if rss else None,
+            "exit": p.returncode, "tail": tail}  # fmt: skip
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--web", choices=["dev", "generated"], default="dev")
+    ap.add_argument("--exclusives", type=int, default=2000)
+    ap.add_argument("--pages", type=int, default=8000)
+    ap.add_argument("--port", type=int, default=19300)
+    ap.add_argument("--skip-naive", action="store_true")
+    a = ap.parse_args()
+    import serve  # ../shared/eval/serve.py
+
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        if a.web == "dev":
+            corpus = SHARED / "eval" / "dev"
+            meta: dict = {"web": "dev"}
+        else:
+            corpus = work / "web"
+            t0 = time.perf_counter()
+            meta = {"web": "generated", **build_generated(corpus, a.exclusives, a.pages)}
+            meta["build_s"] = round(time.perf_counter() - t0, 1)
+        sites, stop = serve.start(corpus, a.port)
+        try:
+            urls = dict(sites)
+            cfg = work / "config.toml"
+            if a.web == "dev":
+                import run_scan  # ../shared/eval/run_scan.py
+
+                run_scan.write_config(cfg, corpus, urls, work / "cw.db", work / "reports")
+            else:
+                write_config(cfg, urls, work / "cw.db", work / "reports")
+            result = {**meta, "copywatch": timed([sys.executable, "-m", "copywatch.cli", "scan", "--config", str(cfg)])}
+            if not a.skip_naive:
+                result["naive"] = timed([sys.executable, str(HERE / "naive_scanner.py"), str(cfg), "--out", str(work / "naive.csv")])
+        finally:
+            stop()
+    print(json.dumps(result, ensure_ascii=False, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
