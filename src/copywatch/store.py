@@ -24,7 +24,6 @@ from typing import Any
 from .errors import StoreError
 from .models import Exclusive, Finding, RunInfo, SiteResult, Span
 
-
 _MIGRATIONS: dict[int, str] = {
     1: """
     CREATE TABLE IF NOT EXISTS runs (
@@ -270,8 +269,8 @@ _MIGRATIONS: dict[int, str] = {
     """,
 }
 # Each feature that adds tables owns one migration number (3: formula index, 4: search discovery,
-# 5: cases, 6: archive scans, 7: evidence/screenshots, 8: page errors); a number may be missing while its feature
-# is not there, and the loop below skips it.
+# 5: cases, 6: archive scans, 7: evidence/screenshots, 8: page errors); a number may be missing
+# while its feature is not there, and the loop below skips it.
 SCHEMA_VERSION = max(_MIGRATIONS)
 
 
