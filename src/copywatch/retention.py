@@ -52,6 +52,12 @@ def vacuum(config: Config, store: Store, now: datetime | None = None) -> VacuumR
             )
             if r[0]
         }
+        # other evidence kept in WARC files (screenshots, records copied from archives) is kept too
+        tables = {r[0] for r in store.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        for table in ("screenshots", "archive_records"):
+            if table in tables:
+                rows = store.db.execute(f"SELECT warc_file FROM {table}")  # noqa: S608 - fixed names
+                protected |= {Path(r[0]).name for r in rows if r[0]}
         gone: list[str] = []
         for path in sorted(config.warc_dir.glob("*.warc*")):
             if path.name in protected:
