@@ -588,19 +588,26 @@ class Store:
 
     def archive_copies(self) -> dict[tuple[str, int], tuple[str, int]]:
         """(archive file, offset) -> (copywatch WARC file, offset) of every archive record copied."""
-        rows = self.db.execute("SELECT source_file, source_offset, warc_file, warc_offset FROM archive_records")
+        rows = self.db.execute(
+            "SELECT source_file, source_offset, warc_file, warc_offset FROM archive_records"
+        )
         return {(r[0], r[1]): (r[2], r[3]) for r in rows}
 
     def archive_origins(self) -> dict[tuple[str, int], dict[str, Any]]:
         """(copywatch WARC file, offset) -> where that record came from in its archive."""
         rows = self.db.execute(
-            "SELECT warc_file, warc_offset, source_file, source_offset, source_length, record_date, record_id,"
-            " target_uri, payload_digest, run_id FROM archive_records"
+            "SELECT warc_file, warc_offset, source_file, source_offset, source_length, record_date,"
+            " record_id, target_uri, payload_digest, run_id FROM archive_records"
         )
         return {(r["warc_file"], r["warc_offset"]): {k: r[k] for k in r.keys()[2:]} for r in rows}
 
     def record_archive_copies(
-        self, run_id: str, records: Sequence[dict[str, Any]], sources: int, counts: dict[str, int], errors: str
+        self,
+        run_id: str,
+        records: Sequence[dict[str, Any]],
+        sources: int,
+        counts: dict[str, int],
+        errors: str,
     ) -> None:
         """The archive records this run copied, and its record counts (before its findings commit)."""
         cols = ("source_file", "source_offset", "source_length", "record_date", "record_id", "target_uri",
