@@ -36,7 +36,7 @@ Times: the corpus gives extraction times (taken as Makkah time, UTC+3); SPA wire
 publication time («20:26 ت م»). A page labelled copy/partial whose extraction time is earlier
 than the exclusive's publication (the crawls ran at different hours) is dated 15 minutes after
 the exclusive, so that no true copy looks backdated; other pages keep their own dates.
---corpus-dates: copies keep their extraction times too (62 of 271 are then before the exclusive).
+--corpus-dates: copies keep their extraction times too (62 of 277 are then before the exclusive).
 --style-seed N: each site's byline placement drawn with seed N (a check that credit does not hang
 on which site has which placement).
 
