@@ -10,6 +10,7 @@
     run.py       `copywatch archive-scan`, start to end
     ccindex.py   `copywatch cc-select`: records of a monthly crawl chosen from the columnar index
     synthetic.py WARC files of made-up news pages, for the tests and the benchmark
+    submit.py    the script spark-submit runs (copywatch's command line)
 
 PySpark is an optional extra (``pip install -e ".[spark]"``); nothing here imports it at module
 level, so copywatch works without it and ``archive-scan`` says how to install it.
