@@ -229,3 +229,22 @@ def test_dateline_of_a_long_first_paragraph_after_a_title_and_a_date_line() -> N
     credit = attribute(doc, AR_EX, SPA)
     assert credit.verdict == "name", credit
     assert ("dateline", "first_paragraph") in forms(credit)
+
+
+@pytest.mark.parametrize(
+    "credit",
+    [
+        lambda: ar(replace=(("</h1>", "</h1><div>واس - جدة</div>"),)),
+        lambda: ar(replace=(("<h1>", "<div>الرياض - واس</div><h1>"),)),
+        lambda: ar(bottom="<p>(واس)</p>"),
+        lambda: first_paragraph("الرياض - واس:"),
+    ],
+)
+def test_every_form_reads_in_arabic_in_the_report(credit) -> None:
+    """The report shows each form in Arabic: no evidence of an unknown shape, no machine token."""
+    from copywatch.pipeline import _evidence_text
+    from copywatch.report.html import evidence_view
+
+    view = evidence_view(_evidence_text(credit()))
+    assert view.items and all(item.where for item in view.items), view
+    assert all("غير معروفة" not in item.label for item in view.items)

@@ -98,6 +98,8 @@ WHERE_LABELS = {
     "end_of_article": "نهاية المقال",
     "start_of_article": "بداية المقال",
     "first_paragraph": "الفقرة الأولى",
+    "above_title": "فوق العنوان",
+    "below_title": "تحت العنوان",
     "head": "رأس الصفحة",
     "elsewhere": "خارج المقال",
 }
