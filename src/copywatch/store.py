@@ -929,6 +929,7 @@ def _history(db: sqlite3.Connection, case_id: int, event: dict[str, Any]) -> Non
         ),
     )
 
+
 # --- hostile input and full disks (issue 12): page errors, one line for any SQLite failure --------
 
 
