@@ -170,8 +170,23 @@ def score(web_dir: Path, csv_path: Path, base_port: int) -> tuple[dict, list[dic
             }
         )
 
+    reported_for_page: dict[str, list[str]] = {}
+    for pid, ex in reported:
+        reported_for_page.setdefault(pid, []).append(ex)
+    missed_elsewhere = 0
     for k in sorted(expected - reported.keys()):
         err("missed", k, None)
+        # the page may be reported against another exclusive (one carrying the same text)
+        others = reported_for_page.get(k[0], [])
+        errors[-1]["page_reported_against"] = [
+            {
+                "exclusive": excl[o]["title"][:80],
+                "coverage": reported[(k[0], o)].get("coverage"),
+                "labelled": (k[0], o) in pairs,
+            }
+            for o in others
+        ]
+        missed_elsewhere += bool(others)
     false = [k for k in reported if k not in expected]
     for k in sorted(false):
         err("false_report", k, reported[k])
@@ -227,6 +242,7 @@ def score(web_dir: Path, csv_path: Path, base_port: int) -> tuple[dict, list[dic
         else None,
         "hits_credited_by_reader": truly_credited,
         "missed_by_label": dict(Counter(pairs[k]["label"] for k in expected - reported.keys())),
+        "missed_but_page_reported_against_another_exclusive": missed_elsewhere,
         "false_by_label": dict(
             Counter(
                 (pairs[k]["label"] + ("/formula" if pairs[k]["formula"] else ""))
