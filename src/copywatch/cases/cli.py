@@ -35,11 +35,14 @@ def write_cases_table(cases: Sequence[Case], out: TextIO) -> None:
     if not cases:
         out.write("no cases\n")
         return
-    out.write(f"{'id':>5}  {'state':<12} {'site':<18} {'coverage':>8}  {'first seen':<20} copy\n")
+    out.write(
+        f"{'id':>5}  {'state':<12} {'site':<18} {'coverage':>8}  {'first seen':<20} {'exclusive':<30} copy\n"
+    )
     for c in cases:
-        site = _cut(c.site, 18)
+        site, exclusive = _cut(c.site, 18), _cut(c.exclusive_title or c.exclusive_url, 30)
         out.write(
-            f"{c.id:>5}  {c.state:<12} {site:<18} {c.coverage:>8.0%}  {c.first_seen:<20} {c.page_url}\n"
+            f"{c.id:>5}  {c.state:<12} {site:<18} {c.coverage:>8.0%}  {c.first_seen:<20} {exclusive:<30}"
+            f" {c.page_url}\n"
         )
     out.write(f"{len(cases)} case{'s' if len(cases) != 1 else ''}\n")
 
