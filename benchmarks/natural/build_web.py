@@ -98,6 +98,7 @@ OUTLETS = {
         "source": "skynews",
     },
 }
+OUTLETS["spa_h"] = OUTLETS["spa"]  # the held-out draw of the spa web (selection_holdout.jsonl)
 
 SITE_TITLES = {
     "alriyadh": "جريدة الرياض",
@@ -364,6 +365,7 @@ def build(
     style_seed: int = 0,
 ) -> dict:
     rng = random.Random(f"{seed}-{web}")
+    kind = "spa" if web == "spa_h" else web  # the held-out web is another draw of spa's
     outlet: dict[str, Any] = dict(OUTLETS[web])
     root = out / web
     if root.exists():
@@ -372,7 +374,7 @@ def build(
     wl = [r for r in labels if r["web"] == web]
     # the outlet's exclusives
     originals = {r["original"]["id"] for r in wl}
-    if web == "spa":
+    if kind == "spa":
         excl_ids = sorted(d["id"] for d in all_docs if d["outlet"] == outlet["source"])
     elif web == "afp":
         # the AFP texts stand in for AFP's own (papers' texts whose byline credits AFP); the
@@ -411,7 +413,7 @@ def build(
     excl_docs = [docs[i] for i in excl_ids]
     pub: dict[str, datetime] = {}
     for d in excl_docs:
-        pub[d["id"]] = spa_published(d) if web == "spa" else local_time(d["date"])
+        pub[d["id"]] = spa_published(d) if kind == "spa" else local_time(d["date"])
     o_site = Site(outlet["site_name"], outlet["name"], 0, root)
     exclusives = []
     seen_routes: set[str] = set()
@@ -545,9 +547,9 @@ def build(
             comments = rng.sample(COMMENTS, rng.randint(0, 3))
             decoys = []
             # a reader's comment naming the outlet is not a credit (on a few pages)
-            if web in ("spa", "afp") and n % 9 == 4:
+            if kind in ("spa", "afp") and n % 9 == 4:
                 comments.append(
-                    "الخبر منشور في واس قبل ساعات" if web == "spa" else "نقلته فرانس برس قبل ساعات"
+                    "الخبر منشور في واس قبل ساعات" if kind == "spa" else "نقلته فرانس برس قبل ساعات"
                 )
                 decoys.append("comment_names_outlet")
             footer_extra = ""
@@ -555,7 +557,7 @@ def build(
                 home, oname_ = esc(outlet["home"]), esc(outlet["name"])
                 footer_extra = f'<div class="partners">مواقع صديقة: <a href="{home}">{oname_}</a></div>'
                 decoys.append("footer_blogroll")
-            page = copier_page(site, style, d, t, side[:6], comments, footer_extra, spa_strip=(web == "spa"))
+            page = copier_page(site, style, d, t, side[:6], comments, footer_extra, spa_strip=(kind == "spa"))
             site.add(route, page, "text/html; charset=utf-8", iso(t))
             page_id = f"{oname}:{short_id(pid)}"
             pages_truth.append(

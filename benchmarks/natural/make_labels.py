@@ -40,6 +40,7 @@ WEB_NAMES = {
     "spa": [r"واس", r"وكالة الأنباء السعودية", r"SPA"],
     "sky": [r"سكاي نيوز"],
     "afp": [r"[أا][\s.]*ف[\s.]*ب", r"فرانس برس", r"الفرنسية", r"AFP"],
+    "spa_h": [r"واس", r"وكالة الأنباء السعودية", r"SPA"],
 }
 
 
@@ -57,6 +58,8 @@ AMBIGUOUS = {
     "p-e77185af43",
     "p-dac881d0e2",
     "p-ebc6dd52c0",
+    "p-170c7d6267",  # spa_h: the page has details the wire lacks (the ministry's release?)
+    "p-d8c9f492f6",
 }
 
 
@@ -83,8 +86,12 @@ def main() -> int:
     ap.add_argument("--out", default=str(HERE / "labels.jsonl"))
     ap.add_argument("--data", default=str(REPO.parent / "shared" / "data"))
     a = ap.parse_args()
-    if not a.also and (HERE / "reading_notes_afp.tsv").exists():
-        a.also = [[str(HERE / "reading_notes_afp.tsv"), str(HERE / "selection_afp.jsonl")]]
+    if not a.also:
+        for name in ("afp", "holdout"):
+            if (HERE / f"reading_notes_{name}.tsv").exists():
+                a.also.append(
+                    [str(HERE / f"reading_notes_{name}.tsv"), str(HERE / f"selection_{name}.jsonl")]
+                )
     sets = [(a.notes, [json.loads(line) for line in open(a.selection, encoding="utf-8")])]
     sets += [(n, [json.loads(line) for line in open(sf, encoding="utf-8")]) for n, sf in a.also]
     ids = {i for _, sel in sets for r in sel for i in (r["orig"], r["copy"])}

@@ -41,7 +41,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
-BASE_PORTS = {"spa": 18600, "sky": 18700, "afp": 18800}
+BASE_PORTS = {"spa": 18600, "sky": 18700, "afp": 18800, "spa_h": 18900}
 
 
 def toml_str(s: str) -> str:

@@ -52,6 +52,17 @@ QUOTAS = {
     },
 }
 
+# a held-out draw of the spa web (`--holdout`): pages not drawn before, fewer of them
+HOLDOUT_QUOTAS = {
+    ("hi", "shingle", False): 10,
+    ("hi", "shingle", True): 3,
+    ("mid", "shingle", False): 5,
+    ("mid", "shingle", True): 3,
+    ("lo", "shingle", True): 5,
+    ("lo", "shingle", False): 2,
+    ("lo", "same_event", False): 2,
+}
+
 EXTRA_MIN = 0.10
 MAX_PAIRS_PER_PAGE = 8
 
@@ -195,6 +206,10 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=10)
     ap.add_argument("--afp", help="instead: draw the `afp` web into this file (needs --data)")
     ap.add_argument("--data", default=str(HERE.parent.parent.parent / "shared" / "data"))
+    ap.add_argument(
+        "--holdout",
+        help="instead: draw a held-out `spa_h` web into this file, leaving out pages of --out",
+    )
     a = ap.parse_args()
     if a.afp:
         recs = select_afp(a.candidates, a.data, a.seed)
@@ -203,7 +218,16 @@ def main() -> int:
                 fh.write(json.dumps(r, ensure_ascii=False) + "\n")
         print(f"{len(recs)} afp pairs -> {a.afp}", file=sys.stderr)
         return 0
-    rng = random.Random(a.seed)
+    rng = random.Random(a.seed if not a.holdout else f"{a.seed}-holdout")
+    quota_sets = QUOTAS
+    drawn_before: set[str] = set()
+    max_pairs = MAX_PAIRS_PER_PAGE
+    if a.holdout:
+        quota_sets = {"spa": HOLDOUT_QUOTAS}
+        for line in open(a.out, encoding="utf-8"):
+            r = json.loads(line)
+            drawn_before |= {r["copy"], r["orig"]}
+        max_pairs = 4
     strata: dict[tuple, list[dict]] = defaultdict(list)
     by_copy: dict[tuple[str, str], list[dict]] = defaultdict(list)
     with open(a.candidates, encoding="utf-8") as fh:
@@ -216,7 +240,7 @@ def main() -> int:
             by_copy[(web, rec["copy"])].append(rec)
     chosen: dict[str, dict] = {}
     used_copies: dict[str, set[str]] = defaultdict(set)
-    for web, quotas in QUOTAS.items():
+    for web, quotas in quota_sets.items():
         for (b, kind, gap), n in quotas.items():
             pool = sorted(strata[(web, b, kind, gap)], key=lambda r: r["pair_id"])
             rng.shuffle(pool)
@@ -230,7 +254,9 @@ def main() -> int:
                     continue
                 # a page sharing a little text with many originals (background paragraphs of a
                 # long roundup) would cost many readings for one page: left out
-                if len(by_copy[(web, r["copy"])]) > MAX_PAIRS_PER_PAGE:
+                if len(by_copy[(web, r["copy"])]) > max_pairs:
+                    continue
+                if r["copy"] in drawn_before:
                     continue
                 per_outlet[r["copy_outlet"]] += 1
                 used_copies[web].add(r["copy"])
@@ -245,10 +271,13 @@ def main() -> int:
                     r = dict(r, added_as="same_page_other_original")
                     chosen[r["pair_id"]] = r
                     extra += 1
-    with open(a.out, "w", encoding="utf-8") as fh:
+    if a.holdout:
+        chosen = {k: dict(r, web="spa_h") for k, r in chosen.items()}
+    out = a.holdout or a.out
+    with open(out, "w", encoding="utf-8") as fh:
         for r in sorted(chosen.values(), key=lambda r: (r["web"], r["orig"], r["copy"])):
             fh.write(json.dumps(r, ensure_ascii=False) + "\n")
-    print(f"{len(chosen)} pairs ({extra} added for pages already drawn) -> {a.out}", file=sys.stderr)
+    print(f"{len(chosen)} pairs ({extra} added for pages already drawn) -> {out}", file=sys.stderr)
     return 0
 
 
