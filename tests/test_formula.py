@@ -197,3 +197,19 @@ def test_a_page_claiming_a_date_days_before_the_exclusive_predates_it() -> None:
     assert not predates("2015-08-10T09:00:00Z", "2015-08-12T08:00:00Z", 2.0)
     assert not predates("2015-08-10T09:00:00Z", "2015-08-03T08:00:00Z", 0)  # 0: keep them all
     assert not predates("2015-08-10T09:00:00Z", "", 2.0) and not predates(None, "2015-08-03", 2.0)
+
+
+def test_quote_settings_leave_out_a_little_of_the_exclusive_in_much_of_the_page() -> None:
+    """Off by default; with quote_coverage a page quoting one paragraph among its own text is left
+    out, while a page that is mostly the copied paragraph is still reported."""
+    from dataclasses import replace as dc_replace
+
+    paras = EXCLUSIVE_A.split("\n")
+    own_text = "\n".join(bulletin(d) for d in range(20, 27))  # the page's own reporting, long
+    quoting = own_text + "\n" + paras[0] + "\n" + paras[1]
+    exclusives = [ex("a", EXCLUSIVE_A), ex("b-other", EXCLUSIVE_B)]
+    [m] = ExclusiveIndex(exclusives, MatchConfig()).match("https://paper.example/q", quoting)
+    assert m.coverage < 0.5 and m.page_share < 0.2
+    strict = dc_replace(MatchConfig(), quote_coverage=0.5, quote_page_share=0.2)
+    assert ExclusiveIndex(exclusives, strict).match("https://paper.example/q", quoting) == []
+    assert ExclusiveIndex(exclusives, strict).match("https://paper.example/p", paras[0] + "\n" + paras[1])

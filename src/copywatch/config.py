@@ -70,6 +70,8 @@ class MatchConfig:
     seed: int = 1  # MinHash seed: fixed so findings are reproducible
     formula_min_docs: int = 2  # runs shared by this many of the outlet's articles are formula
     backdated_days: float = 2.0  # a page claiming a date this long before the exclusive is no copy of it
+    quote_coverage: float = 0.0  # under this coverage (0: off), and...
+    quote_page_share: float = 0.2  # ...under this share of the page, the page quotes the exclusive
 
 
 SHORT_LINK_HOSTS = (
@@ -137,6 +139,7 @@ class WebConfig:
     session_secret_env: str = "COPYWATCH_SESSION_SECRET"  # noqa: S105 - the NAME of the secret's variable
     session_hours: float = 12.0  # a login lasts this long
     secure_cookies: bool = False  # true behind HTTPS: the session cookie is sent over HTTPS only
+    language: str = "en"  # the app's own words: en, ar (right to left) or fr
 
 
 @dataclass(frozen=True)
@@ -387,6 +390,8 @@ def parse_config(data: dict[str, Any], source: str = "<config>", base_dir: Path 
             raise ConfigError(f"{source}: [cases] key '{key}' must be an http(s) URL")
     if not 0 < tables["web"].port < 65536:
         raise ConfigError(f"{source}: [web] key 'port' must be between 1 and 65535")
+    if tables["web"].language not in ("en", "ar", "fr"):
+        raise ConfigError(f"{source}: [web] key 'language' must be en, ar or fr")
     if base_dir is not None:
         store = StoreConfig(
             path=str(base_dir / store.path),

@@ -311,6 +311,8 @@ class ExclusiveIndex:
             )
             if a.coverage < self.config.min_coverage:
                 continue
+            if a.coverage < self.config.quote_coverage and a.page_share < self.config.quote_page_share:
+                continue  # a little of the exclusive in much of the page's own: a quote, a summary
             sim = self._cosine(page_wh, e_idx)
             if sim < self.config.min_similarity:
                 continue
