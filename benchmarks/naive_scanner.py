@@ -90,7 +90,10 @@ def main() -> int:
         w = csv.writer(fh)
         w.writerow(["site", "page_url", "exclusive_url"])
         w.writerows(found)
-    print(f"naive: {len(ex_urls)} exclusives, {len(found)} matches in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    print(
+        f"naive: {len(ex_urls)} exclusives, {len(found)} matches in {time.perf_counter() - t0:.1f} s",
+        file=sys.stderr,
+    )
     return 0
 
 

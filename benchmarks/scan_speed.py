@@ -59,7 +59,9 @@ def ant_texts(limit: int, sources: tuple[str, ...] = ("SkyNews", "Alarabia")) ->
 
 def page_html(rng: random.Random, title: str, text: str, headlines: list[str], site: str) -> str:
     """A news page of realistic size and shape around one article."""
-    css = "".join(f".c{i}{{margin:{i % 7}px;padding:{i % 5}px;color:#{i * 7919 % 0xFFFFFF:06x}}}\n" for i in range(600))
+    css = "".join(
+        f".c{i}{{margin:{i % 7}px;padding:{i % 5}px;color:#{i * 7919 % 0xFFFFFF:06x}}}\n" for i in range(600)
+    )
     script = "var cfg=" + json.dumps({f"k{i}": "x" * 40 for i in range(rng.randint(100, 400))}) + ";"
     menu = "".join(f'<li><a href="/c/{i}">{escape(h[:30])}</a></li>' for i, h in enumerate(headlines[:60]))
     side = "".join(f'<li><a href="/p/{i}">{escape(h)}</a></li>' for i, h in enumerate(headlines[60:90]))
@@ -70,7 +72,8 @@ def page_html(rng: random.Random, title: str, text: str, headlines: list[str], s
     foot = "".join(f'<a href="/f/{i}">{escape(h[:20])}</a> ' for i, h in enumerate(headlines[:50]))
     paras = "".join(f"<p>{escape(p)}</p>" for p in text.split("\n"))
     return (
-        f'<!DOCTYPE html><html lang="ar" dir="rtl"><head><meta charset="utf-8"><title>{escape(title)} | {site}</title>'
+        '<!DOCTYPE html><html lang="ar" dir="rtl"><head><meta charset="utf-8">'
+        f"<title>{escape(title)} | {site}</title>"
         f"<style>{css}</style><script>{script}</script></head><body>"
         f'<header class="site-header"><nav><ul>{menu}</ul></nav></header>'
         f'<main><article><h1>{escape(title)}</h1><div class="entry-content">{paras}</div></article>'
@@ -85,22 +88,44 @@ def build_generated(root: Path, n_ex: int, n_pages: int, seed: int = 1) -> dict:
     texts = ant_texts(n_ex + n_pages)
     exclusives, others = texts[:n_ex], texts[n_ex:]
     headlines = [t for t, _ in texts[: min(len(texts), 400)]]
-    sites = [{"name": "outlet", "kind": "outlet", "port_offset": 0, "base_path": "/", "dir": "sites/outlet", "gzip": "accept-html"}]
+    sites = [
+        {
+            "name": "outlet",
+            "kind": "outlet",
+            "port_offset": 0,
+            "base_path": "/",
+            "dir": "sites/outlet",
+            "gzip": "accept-html",
+        }
+    ]
     routes: dict[str, dict] = {"/sitemap.xml": {"file": "sitemap.xml", "type": "application/xml"}}
     (root / "sites/outlet/a").mkdir(parents=True)
     locs = []
     for i, (title, text) in enumerate(exclusives):
-        (root / f"sites/outlet/a/{i}.html").write_text(page_html(rng, title, text, headlines, "outlet"), encoding="utf-8")
+        (root / f"sites/outlet/a/{i}.html").write_text(
+            page_html(rng, title, text, headlines, "outlet"), encoding="utf-8"
+        )
         routes[f"/a/{i}.html"] = {"file": f"a/{i}.html", "type": "text/html; charset=utf-8"}
         locs.append(f"<url><loc>__ORIGIN__/a/{i}.html</loc></url>")
-    (root / "sites/outlet/sitemap.xml").write_text(f'<?xml version="1.0"?><urlset>{"".join(locs)}</urlset>', encoding="utf-8")
+    (root / "sites/outlet/sitemap.xml").write_text(
+        f'<?xml version="1.0"?><urlset>{"".join(locs)}</urlset>', encoding="utf-8"
+    )
     (root / "sites/outlet/routes.json").write_text(json.dumps(routes), encoding="utf-8")
     copies = 0
     per_site = n_pages // SITES
     k = 0
     for s in range(SITES):
         name = f"site{s}"
-        sites.append({"name": name, "kind": "copier", "port_offset": s + 1, "base_path": "/", "dir": f"sites/{name}", "gzip": "accept-html"})
+        sites.append(
+            {
+                "name": name,
+                "kind": "copier",
+                "port_offset": s + 1,
+                "base_path": "/",
+                "dir": f"sites/{name}",
+                "gzip": "accept-html",
+            }
+        )
         (root / f"sites/{name}/p").mkdir(parents=True)
         routes = {"/sitemap.xml": {"file": "sitemap.xml", "type": "application/xml"}}
         locs = []
@@ -118,10 +143,14 @@ def build_generated(root: Path, n_ex: int, n_pages: int, seed: int = 1) -> dict:
             else:
                 title, text = others[k % len(others)]
                 k += 1
-            (root / f"sites/{name}/p/{j}.html").write_text(page_html(rng, title, text, headlines, name), encoding="utf-8")
+            (root / f"sites/{name}/p/{j}.html").write_text(
+                page_html(rng, title, text, headlines, name), encoding="utf-8"
+            )
             routes[f"/p/{j}.html"] = {"file": f"p/{j}.html", "type": "text/html; charset=utf-8"}
             locs.append(f"<url><loc>__ORIGIN__/p/{j}.html</loc></url>")
-        (root / f"sites/{name}/sitemap.xml").write_text(f'<?xml version="1.0"?><urlset>{"".join(locs)}</urlset>', encoding="utf-8")
+        (root / f"sites/{name}/sitemap.xml").write_text(
+            f'<?xml version="1.0"?><urlset>{"".join(locs)}</urlset>', encoding="utf-8"
+        )
         (root / f"sites/{name}/routes.json").write_text(json.dumps(routes), encoding="utf-8")
     (root / "sites.json").write_text(json.dumps({"sites": sites}), encoding="utf-8")
     return {"exclusives": n_ex, "pages": per_site * SITES, "copies": copies}
@@ -191,9 +220,20 @@ def main() -> int:
                 run_scan.write_config(cfg, corpus, urls, work / "cw.db", work / "reports")
             else:
                 write_config(cfg, urls, work / "cw.db", work / "reports")
-            result = {**meta, "copywatch": timed([sys.executable, "-m", "copywatch.cli", "scan", "--config", str(cfg)])}
+            result = {
+                **meta,
+                "copywatch": timed([sys.executable, "-m", "copywatch.cli", "scan", "--config", str(cfg)]),
+            }
             if not a.skip_naive:
-                result["naive"] = timed([sys.executable, str(HERE / "naive_scanner.py"), str(cfg), "--out", str(work / "naive.csv")])
+                result["naive"] = timed(
+                    [
+                        sys.executable,
+                        str(HERE / "naive_scanner.py"),
+                        str(cfg),
+                        "--out",
+                        str(work / "naive.csv"),
+                    ]
+                )
         finally:
             stop()
     print(json.dumps(result, ensure_ascii=False, indent=1))

@@ -382,7 +382,8 @@ def parse_config(data: dict[str, Any], source: str = "<config>", base_dir: Path 
     report: ReportConfig = tables["report"]
     if report.csv_dialect not in ("excel", "excel-fr"):
         raise ConfigError(
-            f"{source}: [report] key 'csv_dialect' must be \"excel\" or \"excel-fr\", got {report.csv_dialect!r}"
+            f'{source}: [report] key \'csv_dialect\' must be "excel" or "excel-fr", '
+            f"got {report.csv_dialect!r}"
         )
     cases: CasesConfig = tables["cases"]
     for key in ("rdap_bootstrap_url", "rdap_base_url"):

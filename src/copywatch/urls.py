@@ -104,11 +104,7 @@ def url_key(url: str, base: str = "") -> tuple[str, str, str] | None:
     path = "/" + "/".join(segs)
     path = re.sub(r"\.amp(\.html?)$", r"\1", path)
     path = re.sub(r"/index\.(html?|php|aspx?)$", "/", path).rstrip("/")
-    query = [
-        (k, v)
-        for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        if not is_tracking(k)
-    ]
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking(k)]
     return article_host(parts.hostname, port, parts.scheme), path, urlencode(sorted(query))
 
 
