@@ -270,6 +270,32 @@ def score(web_dir: Path, csv_path: Path, base_port: int) -> tuple[dict, list[dic
     return res, errors
 
 
+def summary(name: str, results: list[dict]) -> dict:
+    tot: Counter[str] = Counter()
+    for r in results:
+        tot.update(r["_counts"])
+    return {
+        "web": name,
+        "recall": round(tot["hits"] / tot["expected"], 4) if tot["expected"] else None,
+        "precision": round(tot["hits"] / tot["reported"], 4) if tot["reported"] else None,
+        "credit": round(tot["credit_ok"] / tot["hits"], 4) if tot["hits"] else None,
+        "coverage_within_0.1": round(tot["cov_ok"] / tot["hits"], 4) if tot["hits"] else None,
+        "coverage_within_0.1_first_pass_shares": round(tot["cov_ok_first"] / tot["hits"], 4)
+        if tot["hits"]
+        else None,
+        "precision_without_ambiguous": round(tot["hits"] / (tot["reported"] - tot["amb"]), 4)
+        if tot["reported"]
+        else None,
+        "recall_without_ambiguous": round(
+            (tot["hits"] - tot["amb_hit"]) / (tot["expected"] - tot["amb_exp"]), 4
+        )
+        if tot["expected"]
+        else None,
+        **{k: tot[k] for k in ("expected", "hits", "reported")},
+        "webs": [r["web"] for r in results],
+    }
+
+
 def run_web(web_dir: Path, args, serve) -> tuple[dict, list[dict]]:
     web = web_dir.name
     base_port = BASE_PORTS.get(web, 18900) + args.port_shift
@@ -337,35 +363,19 @@ def main() -> int:
         for e in errors:
             e["web"] = w.name
         all_errors += errors
-    tot: Counter[str] = Counter()
-    for r in results:
-        tot.update(r["_counts"])
-    both = {
-        "web": "both",
-        "recall": round(tot["hits"] / tot["expected"], 4) if tot["expected"] else None,
-        "precision": round(tot["hits"] / tot["reported"], 4) if tot["reported"] else None,
-        "credit": round(tot["credit_ok"] / tot["hits"], 4) if tot["hits"] else None,
-        "coverage_within_0.1": round(tot["cov_ok"] / tot["hits"], 4) if tot["hits"] else None,
-        "coverage_within_0.1_first_pass_shares": round(tot["cov_ok_first"] / tot["hits"], 4)
-        if tot["hits"]
-        else None,
-        "precision_without_ambiguous": round(tot["hits"] / (tot["reported"] - tot["amb"]), 4)
-        if tot["reported"]
-        else None,
-        "recall_without_ambiguous": round(
-            (tot["hits"] - tot["amb_hit"]) / (tot["expected"] - tot["amb_exp"]), 4
-        )
-        if tot["expected"]
-        else None,
-        **{k: tot[k] for k in ("expected", "hits", "reported")},
-    }
+    # the held-out web (spa_h) is summed on its own, so that "both" stays the figure of the
+    # webs the results were tuned against
+    main_res = [r for r in results if not r["web"].endswith("_h")] or results
+    held = [r for r in results if r["web"].endswith("_h") and r not in main_res]
+    both = summary("both", main_res)
+    summaries = [both] + ([summary("held_out", held)] if held else [])
     for e in all_errors:
         print("ERROR " + json.dumps(e, ensure_ascii=False))
     if args.errors:
         with open(args.errors, "w", encoding="utf-8") as fh:
             for e in all_errors:
                 fh.write(json.dumps(e, ensure_ascii=False) + "\n")
-    for r in results + [both]:
+    for r in results + summaries:
         r.pop("_counts", None)
         print(json.dumps(r, ensure_ascii=False))
     print(
@@ -373,6 +383,12 @@ def main() -> int:
         f"coverage_ok={both['coverage_within_0.1']} "
         f"(expected {both['expected']}, hits {both['hits']}, reported {both['reported']})"
     )
+    for h in summaries[1:]:
+        print(
+            f"held out ({', '.join(h['webs'])}): recall={h['recall']} precision={h['precision']} "
+            f"credit={h['credit']} coverage_ok={h['coverage_within_0.1']} "
+            f"(expected {h['expected']}, hits {h['hits']}, reported {h['reported']})"
+        )
     return 0
 
 
