@@ -76,7 +76,7 @@ def test_log_in_confirm_draft_a_notice_and_mark_it_notified(app):
             page.fill("textarea[name=note]", "نسخ حرفي دون إشارة إلى المصدر")
             page.click("#state-submit")
             page.wait_for_selector("h1 .s-confirmed")
-            assert "case " in page.locator(".flash").inner_text()
+            assert page.locator(".flash").inner_text() == f"Case {cid}: confirmed"
 
             page.select_option("#notice-kind", "courtesy")
             page.select_option("#notice-lang", "ar")

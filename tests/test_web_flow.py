@@ -165,3 +165,19 @@ def test_serves_while_a_scan_runs(app):
     assert done and len(statuses) >= 3 and set(statuses) == {200}
     with Store(config.store_path) as store:
         assert store.db.execute("SELECT state FROM cases WHERE id = ?", (cid,)).fetchone()[0] == "ignored"
+
+
+def test_the_app_in_arabic(app):
+    from dataclasses import replace
+
+    _, config, _ = app
+    arabic = replace(config, web=replace(config.web, language="ar"))
+    cid = case_ids(config)[0]
+    with served(arabic) as base, browser(base) as b:
+        page = b.get("/login").text
+        assert '<html lang="ar" dir="rtl">' in page and "تسجيل الدخول" in page
+        assert login(b, "layla").status_code == 303
+        page = b.get(f"/cases/{cid}").text
+        assert "تغيير الحالة" in page and "إلى من نكتب" in page and "السجل" in page
+        assert 'value="confirmed"' in page or 'value="notified"' in page  # the values stay machine words
+        assert "غير موجود" in b.get("/nowhere").text

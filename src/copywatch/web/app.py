@@ -21,6 +21,7 @@ would check it:
 from __future__ import annotations
 
 import csv
+import functools
 import hmac
 import io
 import re
@@ -59,6 +60,7 @@ from ..report.evidence_csv import safe_cell
 from ..report.html import fmt_time, pct, safe_href
 from ..store import Store
 from .auth import ROLES, User, UserError, add_user, authenticate, current_user
+from .i18n import t, translate
 
 HERE = Path(__file__).parent
 CSP = (
@@ -121,7 +123,7 @@ def _templates() -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(time=fmt_time, pct=pct, href=safe_href)
-    env.globals.update(KIND_LABELS=KIND_LABELS)
+    env.globals.update(KIND_LABELS=KIND_LABELS, t=t)
     return env
 
 
@@ -177,7 +179,14 @@ class Ctx:
         html = (
             _templates()
             .get_template(name)
-            .render(user=self.user, csrf=self.csrf, flash=flash, outlet=self.config.outlet.name, **values)
+            .render(
+                user=self.user,
+                csrf=self.csrf,
+                flash=flash,
+                outlet=self.config.outlet.name,
+                lang=self.config.web.language,
+                **values,
+            )
         )
         return HTMLResponse(html, status_code=status)
 
@@ -215,12 +224,16 @@ def _ensure_csrf(request: Request) -> str:
     return str(request.session["csrf"])
 
 
-def _error_page(status: int, title: str, text: str, user: User | None = None, csrf: str = "") -> HTMLResponse:
+def _error_page(
+    status: int, title: str, text: str, user: User | None = None, csrf: str = "", lang: str = "en"
+) -> HTMLResponse:
     shown = user if csrf else None  # the header's logout form needs the session's token
     html = (
         _templates()
         .get_template("error.html.j2")
-        .render(status=status, title=title, text=text, user=shown, csrf=csrf, flash=None, outlet="")
+        .render(
+            status=status, title=title, text=text, user=shown, csrf=csrf, flash=None, outlet="", lang=lang
+        )
     )
     return HTMLResponse(html, status_code=status)
 
@@ -229,6 +242,8 @@ def create_app(config: Config, secret: str) -> Starlette:
     """The ASGI app; ``secret`` signs the session cookies (at least 32 characters)."""
     if len(secret) < 32:
         raise CopywatchError("the session secret must have at least 32 characters")
+    lang = config.web.language
+    error = functools.partial(_error_page, lang=lang)
 
     def page(permission: str = "review") -> Callable[[Handler], Callable[[Request], Awaitable[Response]]]:
         def wrap(fn: Handler) -> Callable[[Request], Awaitable[Response]]:
@@ -244,33 +259,27 @@ def create_app(config: Config, secret: str) -> Starlette:
         try:
             store = Store(config.store_path)
         except StoreError as e:
-            return _error_page(503, "Store unavailable", str(e))
+            return error(503, "Store unavailable", str(e))
         with store:
             user = current_user(store, str(request.session.get("user", "")))
             if user is None:
                 request.session.pop("user", None)
                 if request.method == "POST":
-                    return _error_page(403, "Not logged in", "Log in first.")
+                    return error(403, "Not logged in", "Log in first.")
                 return RedirectResponse("/login?" + urlencode({"next": request.url.path}), status_code=303)
             token = str(request.session.get("csrf", ""))
             if request.method == "POST" and not _token_ok(form.get("csrf", ""), token):
-                return _error_page(
-                    403, "Refused", "This form is stale or did not come from this app (CSRF).", user
-                )
+                return error(403, "Refused", "This form is stale or did not come from this app (CSRF).", user)
             ctx = Ctx(request, form, user, store, config, CaseBook(store))
             try:
                 ctx.need(permission)
                 return fn(ctx)
             except Forbidden:
-                return _error_page(
-                    403, "Not allowed", f"The role '{user.role}' may not do this.", user, token
-                )
+                return error(403, "Not allowed", f"The role '{user.role}' may not do this.", user, token)
             except CaseNotFound as e:
-                return _error_page(404, "Not found", str(e), user, token)
+                return error(404, "Not found", str(e), user, token)
             except sqlite3.OperationalError as e:  # the store stayed locked past its busy timeout
-                return _error_page(
-                    503, "Busy", f"The store is busy ({e}); try again in a moment.", user, token
-                )
+                return error(503, "Busy", f"The store is busy ({e}); try again in a moment.", user, token)
 
     # --- login ------------------------------------------------------------------------------
 
@@ -282,7 +291,15 @@ def create_app(config: Config, secret: str) -> Starlette:
         html = (
             _templates()
             .get_template("login.html.j2")
-            .render(user=None, csrf=token, flash=None, outlet=config.outlet.name, next=_local(nxt), error="")
+            .render(
+                user=None,
+                csrf=token,
+                flash=None,
+                outlet=config.outlet.name,
+                next=_local(nxt),
+                error="",
+                lang=lang,
+            )
         )
         return HTMLResponse(html)
 
@@ -290,11 +307,11 @@ def create_app(config: Config, secret: str) -> Starlette:
         form = _form(await request.form(max_files=0, max_fields=10))
         token = str(request.session.get("csrf", ""))
         if not _token_ok(form.get("csrf", ""), token):
-            return _error_page(403, "Refused", "The login form is stale: reload it (CSRF).")
+            return error(403, "Refused", "The login form is stale: reload it (CSRF).")
 
         name = form.get("name", "").strip().lower()[:64]
         if throttle.blocked(name):
-            return _error_page(
+            return error(
                 429, "Too many attempts", "Too many failed logins for this name: wait a few minutes."
             )
 
@@ -307,7 +324,7 @@ def create_app(config: Config, secret: str) -> Starlette:
         if user is None:
             html = _templates().get_template("login.html.j2").render(
                 user=None, csrf=token, flash=None, outlet=config.outlet.name,
-                next=_local(form.get("next", "")), error="Wrong name or password.",
+                next=_local(form.get("next", "")), error="Wrong name or password.", lang=lang,
             )  # fmt: skip
             return HTMLResponse(html, status_code=401)
         request.session.clear()  # a fresh session at login: no fixation
@@ -391,7 +408,7 @@ def create_app(config: Config, secret: str) -> Starlette:
                 reason=ctx.form.get("reason", ""), notified_to=ctx.form.get("notified_to", "")[:500],
                 via=ctx.form.get("via", ""), expect=ctx.form.get("expect") or None,
             )  # fmt: skip
-            ctx.flash(f"case {case_id}: {target}")
+            ctx.flash(f"{translate(lang, 'Case')} {case_id}: {translate(lang, target)}")
         except (TransitionError, CaseMoved) as e:
             ctx.flash(str(e), "error")
         return RedirectResponse(f"/cases/{case_id}", status_code=303)
@@ -558,7 +575,7 @@ def create_app(config: Config, secret: str) -> Starlette:
         Route("/admin/users/{name}/disabled", users_disable, methods=["POST"]),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
-    return Starlette(
+    app = Starlette(
         routes=routes,
         middleware=[
             Middleware(SecurityHeaders),
@@ -573,15 +590,20 @@ def create_app(config: Config, secret: str) -> Starlette:
         ],
         exception_handlers={404: _not_found, 405: _not_allowed},
     )
+    app.state.lang = lang
+    return app
 
 
 async def _not_found(request: Request, exc: Exception) -> Response:
-    return _error_page(404, "Not found", "There is no such page.")
+    return _error_page(404, "Not found", "There is no such page.", lang=request.app.state.lang)
 
 
 async def _not_allowed(request: Request, exc: Exception) -> Response:
     return _error_page(
-        405, "Method not allowed", "Changes are made with the page's forms (POST), never by a link."
+        405,
+        "Method not allowed",
+        "Changes are made with the page's forms (POST), never by a link.",
+        lang=request.app.state.lang,
     )
 
 
