@@ -549,6 +549,8 @@ class Scanner:
                     budget.check("extraction")
                     following = next_page(capture.body, page.content_type, capture.final_url)
                     budget.check("looking for a next page")
+                except ArchiveError:
+                    raise
                 except Exception as e:  # one page, whatever it makes a stage raise (RecursionError too)
                     failed(capture.final_url, e)
                     continue
@@ -567,6 +569,8 @@ class Scanner:
                             log.info("%s predates %s: a common source, no copy", f.page_url, f.exclusive_url)
                             continue
                         findings.append(f)
+                except ArchiveError:
+                    raise  # a short link's capture could not be written: the disk is full
                 except Exception as e:  # matching or the credit check raised on this article
                     failed(chain[0].capture.final_url, e)
             result = crawl.result()
