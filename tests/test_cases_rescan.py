@@ -5,6 +5,7 @@ added, and lists the ones still online as due for escalation."""
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 from urllib.parse import unquote, urlsplit
 
@@ -38,6 +39,7 @@ def test_dismissed_stays_dismissed_across_rescans_until_the_copy_changes(tmp_pat
 
         original = live.body(SITE, THREAD)
         assert "</body>" in original
+        time.sleep(1.1)  # the demo's sitemap lastmod has one-second resolution
         live.edit(
             SITE,
             THREAD,
@@ -51,6 +53,7 @@ def test_dismissed_stays_dismissed_across_rescans_until_the_copy_changes(tmp_pat
             assert book.get(case.id).state == "dismissed"
             assert len(book.history(case.id)) == entries
 
+        time.sleep(1.1)  # a new Last-Modified second: the incremental crawl must see the page changed
         live.edit(SITE, THREAD, lambda h: drop_last_paragraphs(original, 2))
         scan(config)  # now a much smaller copy: a different one
         with Store(config.store_path) as store:
