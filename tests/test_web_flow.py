@@ -89,6 +89,8 @@ def test_review_notice_and_notified(app):
         assert r.status_code == 303 and r.headers["location"] == f"/cases/{cid}"
         page = legal.get(f"/cases/{cid}").text
         assert "s-notified" in page and "abuse@atlas-hosting.example" in page and "web_form" in page
+        due = legal.get("/escalation")
+        assert due.status_code == 200 and "Nothing is due." in due.text  # notified today: not yet due
         z = legal.get(f"/bundles/{bundle}.zip")
         assert z.status_code == 200 and z.headers["content-type"] == "application/zip"
         names = zipfile.ZipFile(io.BytesIO(z.content)).namelist()
@@ -181,3 +183,25 @@ def test_the_app_in_arabic(app):
         assert "تغيير الحالة" in page and "إلى من نكتب" in page and "السجل" in page
         assert 'value="confirmed"' in page or 'value="notified"' in page  # the values stay machine words
         assert "غير موجود" in b.get("/nowhere").text
+        for path in ("/escalation", "/reports", "/cases?state=new"):
+            r = b.get(path)
+            assert r.status_code == 200 and 'dir="rtl"' in r.text, path
+
+
+def test_escalation_page_lists_notified_copies_still_online(app):
+    from dataclasses import replace
+
+    from copywatch.cases import CaseBook
+
+    _, config, _ = app
+    cid = case_ids(config, site="portail-maghreb")[0]
+    with Store(config.store_path) as store:
+        book = CaseBook(store)
+        book.set_state(cid, "confirmed", actor="edith")
+        book.set_state(cid, "notified", actor="layla", notified_to="redaction@portail.example", via="letter")
+    now = replace(config, cases=replace(config.cases, escalate_after_days=0))  # due at once
+    with served(now) as base, browser(base) as b:
+        login(b, "layla")
+        page = b.get("/escalation").text
+        assert f'href="/cases/{cid}"' in page and "redaction@portail.example" in page
+        assert "notified cases due for escalation" in b.get("/cases").text
