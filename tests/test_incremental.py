@@ -16,7 +16,7 @@ import hashlib
 import json
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -80,7 +80,13 @@ class LiveDemo:
         server, key = self._servers[site], unquote(path)
         old = server.site.resources[key]
         html = change(self.body(site, path)).encode("utf-8")
-        now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        # strictly later than the last version, even within one second (HTTP dates have seconds:
+        # an edit in the same second as the last fetch would rightly be answered 304)
+        before = datetime.fromisoformat(old.lastmod.replace("Z", "+00:00")) if old.lastmod else None
+        at = datetime.now(UTC).replace(microsecond=0)
+        if before is not None and at <= before:
+            at = before + timedelta(seconds=1)
+        now = at.strftime("%Y-%m-%dT%H:%M:%SZ")
         server.site.resources[key] = Resource(body="", content_type=old.content_type, lastmod=now)  # type: ignore[index]
         server.bodies[key] = (html, gzip.compress(html, mtime=0) if server.site.gzip else None)
 
