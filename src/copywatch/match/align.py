@@ -113,6 +113,7 @@ def align(
     common: np.ndarray | Collection[int] = (),
     formula: np.ndarray | None = None,
     title_words: int = 0,
+    tail_words: int = 0,
     max_gap: int = 8,
     min_span_words: int = 12,
     min_coverage: float = 0.0,
@@ -142,6 +143,8 @@ def align(
     # The exclusive's own title line, where extraction kept it as the first paragraph: a copy under
     # a new headline copied the text all the same; match_type and coverage describe the text.
     countable[: min(title_words, ex_len)] = False
+    if tail_words:  # and its agency's sign-off lines (index._unmeasured_lines)
+        countable[max(0, ex_len - tail_words) :] = False
     counted = int(np.count_nonzero(countable))
     if not counted or not len(page_grams):
         return Alignment((), 0.0, 0.0, 0.0, 0.0, counted)

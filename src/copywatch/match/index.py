@@ -35,7 +35,7 @@ from sklearn.feature_extraction.text import TfidfTransformer
 
 from ..config import MatchConfig
 from ..models import Exclusive, Match, Span
-from ..text.normalize import Tokens, tokenize
+from ..text.normalize import Tokens, tokenize, words
 from .align import Alignment, align, match_type
 from .fingerprint import PassageMinHash, band_keys, distinct, run_hashes, tally, word_hashes
 
@@ -121,9 +121,10 @@ class ExclusiveIndex:
         at = 0
         word_df = _DocFreq()
         self._title_words = np.zeros(n, dtype=np.int64)
+        self._tail_words = np.zeros(n, dtype=np.int64)
         for e, ex in enumerate(self._exclusives):
             wh = word_hashes(ex.text)
-            self._title_words[e] = _title_line_words(ex)
+            self._title_words[e], self._tail_words[e] = _unmeasured_lines(ex)
             grams = run_hashes(wh, GRAM_WORDS)
             pending.append(_high32(grams))
             word_df.add(distinct(wh))
@@ -305,6 +306,7 @@ class ExclusiveIndex:
                 common=self._common,
                 formula=self._formula,
                 title_words=int(self._title_words[e_idx]),
+                tail_words=int(self._tail_words[e_idx]),
                 min_span_words=self.config.min_span_words,
                 min_coverage=self.config.min_coverage,
                 paragraphs=self._paragraph_starts(e_idx),
@@ -378,6 +380,48 @@ def _near_duplicate_groups(docs: Sequence[np.ndarray]) -> list[list[int]]:
     for i in range(len(docs)):
         groups.setdefault(root(i), []).append(i)
     return list(groups.values())
+
+
+# Words of an agency's header and sign-off lines: «بيروت 26 شوال 1436 هـ الموافق 11 أغسطس 2015 م
+# واس», «// انتهى //», «13:26 ت م», «Rabat, 12 mai 2024 (MAP)».
+_LINE_WORDS = frozenset(
+    words(
+        """محرم صفر ربيع جمادى رجب شعبان رمضان شوال ذو القعدة الحجة هـ ه م ت غ الموافق انتهى يناير فبراير
+        مارس أبريل ابريل مايو ماي يونيو يوليو يوليوز أغسطس غشت سبتمبر شتنبر أكتوبر نوفمبر نونبر ديسمبر
+        دجنبر السبت الأحد الاثنين الثلاثاء الأربعاء الخميس الجمعة janvier février mars avril mai juin
+        juillet août septembre octobre novembre décembre fin"""
+    )
+)
+_MAX_LINE = 16  # a header or sign-off line is short
+
+
+def _dateline_like(paragraph: str) -> bool:
+    """A short line made mostly of dates, times and sign-off words (with a city and the agency)."""
+    ws = words(paragraph)
+    if not ws or len(ws) > _MAX_LINE:
+        return False
+    dated = sum(1 for w in ws if w.isdigit() or w in _LINE_WORDS)
+    return dated >= max(1, len(ws) / 2)
+
+
+def _unmeasured_lines(ex: Exclusive) -> tuple[int, int]:
+    """Words at the start and at the end of an exclusive that coverage does not measure: its title
+    line where extraction kept it, and the agency's dated header and sign-off lines, which a copy
+    replaces with its own (a reader does not count them as taken)."""
+    paras = ex.text.split("\n")
+    head = tail = 0
+    i = 0
+    if paras and _title_line_words(ex):
+        head += len(word_hashes(paras[0]))
+        i = 1
+    while i < len(paras) and _dateline_like(paras[i]):
+        head += len(word_hashes(paras[i]))
+        i += 1
+    j = len(paras) - 1
+    while j >= i and _dateline_like(paras[j]):
+        tail += len(word_hashes(paras[j]))
+        j -= 1
+    return head, tail
 
 
 def _title_line_words(ex: Exclusive) -> int:
