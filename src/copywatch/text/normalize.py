@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -241,7 +242,8 @@ def _tokenize_by_token(text: str) -> Tokens:
 _WAW = np.uint16(ord("و"))
 
 
-def _is_arabic_letter(u: np.ndarray | np.uint16) -> np.ndarray | bool:
+def _is_arabic_letter(u: Any) -> Any:
+    """An array (or one code unit) of Arabic letters ء..ي."""
     return (u >= 0x0621) & (u <= 0x064A)
 
 
