@@ -83,7 +83,7 @@ def send_alerts(store: Store, cfg: AlertsConfig, outlet: str, report_url: str) -
     Returns how many copies each channel was told about. A failing channel is logged, not raised:
     an alert that could not go out must not fail the scan that found the copies.
     """
-    pending_all = [f for f in store.findings() if f.attribution == "none" and not f.partner]
+    pending_all = [f for f in store.findings() if f.uncredited]
     sent: dict[str, int] = {}
     channels = []
     if cfg.webhook_url:

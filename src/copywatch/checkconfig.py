@@ -21,8 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import Config
-from .crawl.discover import MAX_INDEX_DOCS, _local_files, normalize_url, parse_index
+from .config import MAX_INDEX_DOCS, Config
+from .crawl.discover import _local_files, normalize_url, parse_index
 from .crawl.fetch import Fetcher
 from .crawl.robots import RobotsCache
 

@@ -21,6 +21,13 @@ _URL_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")  # a URL, not a local path
 _UNSAFE_NAME = re.compile(r"[/\\\x00-\x1f\x7f]|\.\.")  # path separators, "..", control characters
 DEFAULT_USER_AGENT = "copywatch/0.1 (+https://github.com/copywatch/copywatch)"
 
+# Policy numbers that are not settings of their own, named here so they are found in one place.
+MAX_ARTICLE_PAGES = 20  # pages of one paginated article joined, at most
+MAX_INDEX_DOCS = 50  # sitemap/feed documents fetched per site and scan
+FRONTIER_FACTOR = 20  # at most this many times max_pages_per_site URLs are remembered per site
+MIN_ARTICLE_WORDS = 30  # an outlet page with fewer words of text is an index page, not an article
+MAX_SHORT_LINKS = 8  # short links resolved per page, at most (each may cost a fetch)
+
 
 @dataclass(frozen=True)
 class OutletConfig:

@@ -11,7 +11,14 @@ Times are UTC RFC 3339 strings ("2026-11-29T10:00:00Z"); URLs are absolute strin
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Literal
+
+
+def utc_now() -> str:
+    """UTC RFC 3339 with a Z, to the second: the time format of every model."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
 
 CreditKind = Literal["link", "canonical", "name", "none"]
 MatchType = Literal["verbatim", "edited", "partial", "reordered"]
@@ -170,6 +177,11 @@ class Finding:
     online_status: str = ""  # from recheck: online, changed, removed ("" until rechecked)
     rechecked_at: str = ""  # when online_status was last established (a recheck, or a scan that saw it)
     discovered_by: str = "watchlist"  # "watchlist", or the search provider and query: "searxng: <phrase>"
+
+    @property
+    def uncredited(self) -> bool:
+        """What the newsroom pursues: a copy without credit, from a site that is not a partner."""
+        return self.attribution == "none" and not self.partner
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ from . import __version__
 from .alerts import send_alerts
 from .attribution import attribute
 from .cases.followup import after_scan
-from .config import Config, SiteConfig
+from .config import MAX_ARTICLE_PAGES, MIN_ARTICLE_WORDS, Config, SiteConfig
 from .crawl.archive import ArchiveError, WarcArchive
 from .crawl.discover import SiteCrawl, crawl_site, discover_exclusives, next_page
 from .crawl.fetch import Fetcher, KnownPage
@@ -41,7 +41,7 @@ from .errors import ExclusivesError, ScanInterrupted, StoreError
 from .interrupt import ScanStop
 from .lock import ScanLock
 from .match.index import ExclusiveIndex, article_runs
-from .models import Capture, Credit, Document, Exclusive, Finding, Match, RunInfo, SiteResult
+from .models import Capture, Credit, Document, Exclusive, Finding, Match, RunInfo, SiteResult, utc_now
 from .report.evidence_csv import write_csv
 from .report.html import write_report
 from .report.xlsx import write_xlsx
@@ -59,10 +59,6 @@ log = logging.getLogger("copywatch")
 OUTLET_SITE = "(outlet)"  # the site name of the outlet's own pages in the store
 
 Progress = Callable[[str, int], None]  # (what, how many more) for progress displays
-
-
-def utc_now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass(frozen=True)
@@ -148,7 +144,6 @@ def _evidence_text(credit: Credit) -> str:
 
 
 _CREDIT_RANK = {"none": 0, "name": 1, "canonical": 2, "link": 3}  # link > canonical > name
-MAX_ARTICLE_PAGES = 20  # pages of one paginated article joined, at most
 
 
 @dataclass(frozen=True)
@@ -388,13 +383,13 @@ class Scanner:
         log.info("sending alerts")
         alerts = send_alerts(store, cfg.alerts, cfg.outlet.name, report_url)
         all_findings = store.findings()
-        uncredited = [f for f in all_findings if f.attribution == "none" and not f.partner]
+        uncredited = [f for f in all_findings if f.uncredited]
         return ScanSummary(
             run=run,
             report_dir=report_dir,
             findings=len(all_findings),
             uncredited=len(uncredited),
-            new_uncredited=tuple(f for f in new if f.attribution == "none" and not f.partner),
+            new_uncredited=tuple(f for f in new if f.uncredited),
             alerts_sent=alerts,
         )
 
@@ -438,8 +433,8 @@ class Scanner:
                 continue
             if not capture.url.startswith("file:"):
                 pages.append(page)
-            if len(doc.text.split()) < 30:
-                problems.append(f"{entry.url}: fewer than 30 words of text, not an article")
+            if len(doc.text.split()) < MIN_ARTICLE_WORDS:
+                problems.append(f"{entry.url}: fewer than {MIN_ARTICLE_WORDS} words of text, not an article")
                 continue  # an index page or an empty shell, not an article
             if markers and not any(m in normalize_text(doc.text) for m in markers):
                 problems.append(f"{entry.url}: none of [outlet] exclusive_markers")

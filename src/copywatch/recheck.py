@@ -22,14 +22,13 @@ from collections import Counter
 from datetime import UTC, datetime
 
 from .cases.followup import RecheckFollowup
-from .config import Config
+from .config import MAX_ARTICLE_PAGES, Config
 from .crawl.archive import WarcArchive
 from .crawl.discover import next_page
 from .crawl.fetch import Fetcher
 from .crawl.robots import RobotsCache
 from .match.index import ExclusiveIndex
 from .models import Capture, Document
-from .pipeline import MAX_ARTICLE_PAGES
 from .pipeline import _next_url_of as continues_url  # the scan's own test of "the page after"
 from .store import Store
 from .text.extract import extract

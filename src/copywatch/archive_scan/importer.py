@@ -34,8 +34,8 @@ from .. import __version__
 from ..config import Config
 from ..errors import CopywatchError
 from ..lock import ScanLock
-from ..models import Exclusive, Finding, RunInfo, Span
-from ..pipeline import utc_now, write_run_reports
+from ..models import Exclusive, Finding, RunInfo, Span, utc_now
+from ..pipeline import write_run_reports
 from ..store import ScanResults, Store, StoredPage
 from .records import Counts
 from .results import FINDINGS_FILE, SOURCES_FILE, read_table
@@ -233,7 +233,7 @@ def import_results(
         report_dir=report_dir,
         findings=len(findings),
         new=len(new),
-        uncredited=sum(1 for f in findings if f.attribution == "none" and not f.partner),
+        uncredited=sum(1 for f in findings if f.uncredited),
         copied_records=len(copied),
         problems=tuple(problems),
         counts=counts,

@@ -26,8 +26,8 @@ from ..crawl.robots import RobotsCache
 from ..errors import CopywatchError
 from ..lock import ScanLock
 from ..match.index import ExclusiveIndex
-from ..models import Exclusive
-from ..pipeline import Scanner, utc_now
+from ..models import Exclusive, utc_now
+from ..pipeline import Scanner
 from ..store import Store, StoredPage
 from .importer import ImportSummary, import_results
 from .job import ScanOutput, Task, require_spark, run_spark, scan_partition, spark_session

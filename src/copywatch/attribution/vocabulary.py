@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ..config import MAX_SHORT_LINKS
 from ..text.normalize import name_tokens as _tokens
 
 # Phrases that introduce a source. The name may follow after up to _MAX_GAP filler words
@@ -122,7 +123,7 @@ SIGNAL_KIND = {
     "credit_line": "name",
 }
 _PRECEDENCE = ("link", "canonical", "name")
-_MAX_RESOLVE = 8  # short links resolved per page, at most (each may cost a fetch)
+_MAX_RESOLVE = MAX_SHORT_LINKS
 
 
 # Datelines and credit lines: where papers put the source of a wire or a republished story.

@@ -97,7 +97,7 @@ def _snapshot(f: Finding) -> CopySnapshot:
 
 def pursued(f: Finding) -> bool:
     """Copies that get a case: uncredited and not a licensed partner's."""
-    return f.attribution == "none" and not f.partner
+    return f.uncredited
 
 
 class CaseBook:

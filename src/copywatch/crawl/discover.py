@@ -34,19 +34,17 @@ from urllib.parse import urljoin, urlsplit
 import lxml.etree
 import lxml.html
 
-from ..config import CrawlConfig, SiteConfig
-from ..models import Capture, SiteResult
+from ..config import FRONTIER_FACTOR, MAX_INDEX_DOCS, CrawlConfig, SiteConfig
+from ..models import Capture, SiteResult, utc_now
 from ..text.charset import decode_html
 from ..text.lxml_guard import serialized
 from ..urls import TRACKING_PARAMS, host_key, normalize_url  # noqa: F401 - re-exported
-from .fetch import Fetcher, KnownPage, bounded_gunzip, utc_now
+from .fetch import Fetcher, KnownPage, bounded_gunzip
 from .robots import RobotsCache
 
 Source = Literal["sitemap", "robots_sitemap", "feed", "links", "seed", "file"]
 DocKind = Literal["sitemapindex", "urlset", "feed", "text", "html", "unknown"]
 
-MAX_INDEX_DOCS = 50  # sitemap/feed documents fetched per site and scan
-FRONTIER_FACTOR = 20  # at most this many times max_pages_per_site URLs are remembered per site
 SKIP_EXTENSIONS = frozenset(
     ".jpg .jpeg .png .gif .webp .svg .ico .bmp .pdf .zip .rar .7z .mp3 .mp4 .m4a .avi .mov .webm .css .js"
     " .woff .woff2 .ttf .doc .docx .xls .xlsx .ppt .pptx .exe .apk .dmg".split()

@@ -40,7 +40,7 @@ import httpx
 
 from ..config import CrawlConfig
 from ..errors import PolicyRefused
-from ..models import Capture, FetchOutcome
+from ..models import Capture, FetchOutcome, utc_now
 from ..urls import host_key
 from .archive import Exchange, Revisit, WarcArchive, WarcLocation
 from .netpolicy import Resolver, check_url, resolve
@@ -78,11 +78,6 @@ ACCEPT = {
     "xml": "application/xml,text/xml,application/rss+xml,application/atom+xml,text/html;q=0.8,*/*;q=0.5",
     "robots": "text/plain,*/*;q=0.5",
 }
-
-
-def utc_now() -> str:
-    """UTC RFC 3339 with a Z, to the second: the time format of every model."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass(frozen=True)
