@@ -11,7 +11,6 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from .config import Config
 from .store import Store
@@ -39,25 +38,8 @@ def vacuum(config: Config, store: Store, now: datetime | None = None) -> VacuumR
     if days > 0:
         cutoff_dt = (now or datetime.now(UTC)) - timedelta(days=days)
         cutoff = cutoff_dt.strftime("%Y-%m-%dT%H:%M:%SZ")
-        behind_copies = "(SELECT page_url FROM findings)"
-        dropped = f"fetched_at < ? AND url NOT IN {behind_copies} AND final_url NOT IN {behind_copies}"  # noqa: S608
-        # The files the kept rows point at, read before anything is written. The store keeps full
-        # paths or bare names depending on its age: compare file names.
-        protected = {
-            Path(r[0]).name
-            for r in store.db.execute(
-                "SELECT warc_file FROM findings UNION SELECT warc_file FROM pages"  # noqa: S608
-                f" WHERE warc_file IS NOT NULL AND NOT ({dropped})",
-                (cutoff,),
-            )
-            if r[0]
-        }
-        # other evidence kept in WARC files (screenshots, records copied from archives) is kept too
-        tables = {r[0] for r in store.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        for table in ("screenshots", "archive_records"):
-            if table in tables:
-                rows = store.db.execute(f"SELECT warc_file FROM {table}")  # noqa: S608 - fixed names
-                protected |= {Path(r[0]).name for r in rows if r[0]}
+        # The files the kept rows point at, read before anything is written (store.warc_in_use).
+        protected = store.warc_in_use(cutoff)
         gone: list[str] = []
         for path in sorted(config.warc_dir.glob("*.warc*")):
             if path.name in protected:
@@ -69,15 +51,13 @@ def vacuum(config: Config, store: Store, now: datetime | None = None) -> VacuumR
             gone.append(path.name)
         files = len(gone)
         try:
-            with store.transaction() as db:
-                pages = db.execute(f"DELETE FROM pages WHERE {dropped}", (cutoff,)).rowcount  # noqa: S608
-                db.executemany("DELETE FROM warc_files WHERE name = ?", [(n,) for n in gone])
+            pages = store.drop_old_pages(cutoff, gone)
         except sqlite3.OperationalError as e:
             if not _disk_full(e):
                 raise
             notes.append(f"old pages not dropped from the store: no space left to write it ({e})")
     try:
-        store.db.execute("VACUUM")
+        store.compact()
     except sqlite3.OperationalError as e:
         if not _disk_full(e):
             raise

@@ -411,6 +411,43 @@ class Store:
         d["redirects"] = tuple(json.loads(d["redirects"]))
         return StoredPage(**d)
 
+    # --- retention (copywatch vacuum) ------------------------------------------------------------
+
+    _OLD_PAGE = (
+        "fetched_at < ? AND url NOT IN (SELECT page_url FROM findings)"
+        " AND final_url NOT IN (SELECT page_url FROM findings)"
+    )
+
+    def warc_in_use(self, cutoff: str) -> set[str]:
+        """Names of the WARC files that evidence still needs once the pages captured before
+        ``cutoff`` that no copy relies on are dropped: the findings' and kept pages' captures,
+        screenshots and records copied from archives. The store keeps full paths or bare names
+        depending on its age: names are compared."""
+        rows = self.db.execute(
+            "SELECT warc_file FROM findings UNION SELECT warc_file FROM pages"  # noqa: S608 - fixed text
+            f" WHERE warc_file IS NOT NULL AND NOT ({self._OLD_PAGE})",
+            (cutoff,),
+        )
+        names = {Path(r[0]).name for r in rows if r[0]}
+        tables = {r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        for table in ("screenshots", "archive_records"):
+            if table in tables:
+                rows = self.db.execute(f"SELECT warc_file FROM {table}")  # noqa: S608 - fixed names
+                names |= {Path(r[0]).name for r in rows if r[0]}
+        return names
+
+    def drop_old_pages(self, cutoff: str, deleted_warc_files: Sequence[str]) -> int:
+        """Drop the pages captured before ``cutoff`` that no copy relies on, and the WARC files
+        already deleted from disk; returns the pages dropped."""
+        with self.transaction() as db:
+            n = db.execute(f"DELETE FROM pages WHERE {self._OLD_PAGE}", (cutoff,)).rowcount  # noqa: S608
+            db.executemany("DELETE FROM warc_files WHERE name = ?", [(f,) for f in deleted_warc_files])
+        return int(n)
+
+    def compact(self) -> None:
+        """SQLite's VACUUM: needs free space about the size of the store."""
+        self.db.execute("VACUUM")
+
     def archive_runs(self) -> dict[str, bytes]:
         """The outlet's formula index: each article's distinct 3-word runs (uint32, native order)."""
         return {url: bytes(runs) for url, runs in self.db.execute("SELECT url, runs FROM archive_runs")}
