@@ -13,6 +13,9 @@ httpx does the HTTP, but several things evidence-grade crawling needs are left t
 * one request at a time per host, with a delay measured from the end of one to the start of
   the next; retries only for 408/429/5xx and timeouts, with backoff, jitter and Retry-After.
 
+The deadline transport lives in ``_deadline.py`` and the bounded decoders in ``_decoders.py``
+(httpx's habit of one private module per concept); this module is the fetcher itself.
+
 ``fetch`` never raises for network or policy problems: the Capture's ``outcome`` and ``detail``
 say what happened, so one broken site cannot stop a scan.
 """
@@ -20,14 +23,12 @@ say what happened, so one broken site cannot stop a scan.
 from __future__ import annotations
 
 import hashlib
-import io
 import random
 import socket
 import ssl
 import threading
 import time
 import urllib.request
-import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -35,13 +36,23 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, Literal
 
-import httpcore
 import httpx
 
 from ..config import CrawlConfig
 from ..errors import PolicyRefused
 from ..models import Capture, FetchOutcome, utc_now
 from ..urls import host_key
+from ._deadline import (  # noqa: F401 - re-exported
+    READ_SIZE,
+    DeadlineExceeded,
+    _Counter,
+    _DeadlineBackend,
+    _DeadlineStream,
+    _FetchState,
+    _overran,
+    _PinnedTransport,
+)
+from ._decoders import PIECE, BoundedBody, DecodeError, bounded_gunzip, make_decoders  # noqa: F401 - re-exported
 from .archive import Exchange, Revisit, WarcArchive, WarcLocation
 from .netpolicy import Resolver, check_url, resolve
 
@@ -53,10 +64,6 @@ except ImportError:  # pragma: no cover - brotli is installed in the supported s
 Kind = Literal["html", "xml", "robots"]
 
 ACCEPT_ENCODING = "gzip, deflate, br" if brotli is not None else "gzip, deflate"
-# Socket read size. httpcore asks for 64 KiB at a time; smaller reads keep what is pulled in with
-# the headers of a response whose body is never wanted (a redirect, a refused type) small.
-READ_SIZE = 16 * 1024
-PIECE = 64 * 1024  # decompressed output is produced this much at a time
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 FEED_TYPES = frozenset(
@@ -94,289 +101,6 @@ class KnownPage:
     warc_offset: int | None
     lastmod: str | None = None  # the sitemap lastmod seen then
     final_url: str = ""  # where the URL led then, after redirects ("" if it is the URL itself)
-
-
-# --- wall-clock deadline, enforced on every socket operation --------------------------------------
-
-
-class _FetchState(threading.local):
-    """Per-thread: the deadline of the fetch this thread is running, and bytes read from sockets."""
-
-    deadline: float = float("inf")
-    wire_bytes: int = 0
-
-
-class DeadlineExceeded(httpcore.ReadTimeout):
-    """The fetch's wall-clock deadline passed during a socket operation."""
-
-
-def _bounded_timeout(state: _FetchState, timeout: float | None) -> float:
-    left = state.deadline - time.monotonic()
-    if left <= 0:
-        raise DeadlineExceeded("wall-clock deadline of the fetch passed")
-    return left if timeout is None else min(timeout, left)
-
-
-class _DeadlineStream(httpcore.NetworkStream):
-    """A socket stream whose reads and writes never outlive the current fetch's deadline.
-
-    ``spoiled`` marks a connection that must not carry another request (its last response ran past
-    its declared length, or was cut): httpcore asks ``is_readable`` of an idle connection before
-    reusing it and drops one that says yes, so the mark closes it instead of handing it out.
-    ``address`` is the pinned address it was opened to (a host that now resolves elsewhere gets a
-    new connection).
-    """
-
-    def __init__(
-        self, inner: httpcore.NetworkStream, state: _FetchState, counter: _Counter, address: str = ""
-    ) -> None:
-        self._inner = inner
-        self._state = state
-        self._counter = counter
-        self.address = address
-        self.spoiled = False
-        self.is_current: Any = lambda: True
-
-    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        max_bytes = min(max_bytes, READ_SIZE)
-        data = self._inner.read(max_bytes, _bounded_timeout(self._state, timeout))
-        self._state.wire_bytes += len(data)
-        self._counter.add(len(data))
-        return data
-
-    def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self._inner.write(buffer, _bounded_timeout(self._state, timeout))
-
-    def close(self) -> None:
-        self._inner.close()
-
-    def start_tls(
-        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
-    ) -> httpcore.NetworkStream:
-        inner = self._inner.start_tls(ssl_context, server_hostname, _bounded_timeout(self._state, timeout))
-        tls = _DeadlineStream(inner, self._state, self._counter, self.address)
-        tls.is_current = self.is_current
-        return tls
-
-    def get_extra_info(self, info: str) -> Any:
-        if info == "is_readable" and (self.spoiled or not self.is_current()):
-            return True  # httpcore: an idle connection that is readable has expired; it is closed
-        return self._inner.get_extra_info(info)
-
-
-class _DeadlineBackend(httpcore.NetworkBackend):
-    """Connects to the address the Fetcher checked for a host name, never to a fresh lookup.
-
-    Requests keep their host name in the URL, so httpcore pools connections by (scheme, host,
-    port) and verifies each TLS certificate for the host asked; the address comes from ``pins``
-    (host name -> the address resolved and checked for this fetch), and a pooled connection to an
-    address the host no longer resolves to is not reused. Together: one pool key per (scheme,
-    host, port, address).
-    """
-
-    def __init__(self, state: _FetchState, counter: _Counter) -> None:
-        self._inner = httpcore.SyncBackend()
-        self._state = state
-        self._counter = counter
-        self.pins: dict[str, str] = {}
-
-    def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Any = None,
-    ) -> httpcore.NetworkStream:
-        address = self.pins.get(host.strip("[]").lower())
-        if address is None:  # never a lookup of our own: only addresses the policy checked
-            raise httpcore.ConnectError(f"no checked address for {host}")
-        stream = self._inner.connect_tcp(
-            address, port, _bounded_timeout(self._state, timeout), local_address, socket_options
-        )
-        wrapped = _DeadlineStream(stream, self._state, self._counter, address)
-        key = host.strip("[]").lower()
-        wrapped.is_current = lambda: self.pins.get(key) == address
-        return wrapped
-
-    def sleep(self, seconds: float) -> None:
-        time.sleep(seconds)
-
-
-class _Counter:
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self.value = 0
-
-    def add(self, n: int) -> None:
-        with self._lock:
-            self.value += n
-
-
-class _PinnedTransport(httpx.HTTPTransport):
-    """httpx's transport with our deadline-aware network backend (HTTPTransport takes none)."""
-
-    def __init__(self, ssl_context: ssl.SSLContext, backend: httpcore.NetworkBackend) -> None:
-        super().__init__(verify=ssl_context, trust_env=False)
-        self._pool = httpcore.ConnectionPool(
-            ssl_context=ssl_context,
-            max_connections=100,
-            max_keepalive_connections=20,
-            keepalive_expiry=5.0,
-            http1=True,
-            http2=False,
-            retries=0,
-            network_backend=backend,
-        )
-
-
-def _overran(response: httpx.Response) -> bool:
-    """Did the server send bytes past the end of this response (a second, smuggled response riding
-    behind its Content-Length)? They sit in h11's receive buffer, which httpcore does not look at
-    before reusing the connection. True also when the buffer cannot be inspected: fail closed."""
-    try:
-        stream: Any = response.stream
-        pool_stream = stream._httpcore_stream
-        connection = pool_stream._pool_request.connection._connection
-        data, closed = connection._h11_state.trailing_data
-    except AttributeError:
-        return True
-    return bool(data) or bool(closed)
-
-
-# --- bounded content decoding ---------------------------------------------------------------------
-
-
-class DecodeError(Exception):
-    """A Content-Encoding we cannot decode, or a corrupt compressed body."""
-
-
-class _Decoder:
-    """One content coding. ``pieces(data, limit)`` yields the decoded output in pieces of at most
-    PIECE bytes and stops once more than ``limit`` bytes came out: the caller learns the output
-    would overflow without anything being inflated much past the cap."""
-
-    def pieces(self, data: bytes, limit: int) -> Iterator[bytes]:
-        yield data
-
-
-class _ZlibDecoder(_Decoder):
-    def __init__(self, encoding: str) -> None:
-        self._gzip = encoding in ("gzip", "x-gzip")
-        self._d = zlib.decompressobj(16 + zlib.MAX_WBITS if self._gzip else zlib.MAX_WBITS)
-        self._started = False
-
-    def _decompress(self, data: bytes, max_length: int) -> bytes:
-        try:
-            out = self._d.decompress(data, max_length)
-        except zlib.error as e:
-            if self._gzip or self._started:
-                raise DecodeError(f"corrupt compressed body: {e}") from e
-            # "deflate" is meant to be zlib-wrapped, but some servers send raw deflate.
-            self._d = zlib.decompressobj(-zlib.MAX_WBITS)
-            try:
-                out = self._d.decompress(data, max_length)
-            except zlib.error as e2:
-                raise DecodeError(f"corrupt compressed body: {e2}") from e2
-        self._started = True
-        return out
-
-    def pieces(self, data: bytes, limit: int) -> Iterator[bytes]:
-        produced = 0
-        while produced <= limit:
-            want = min(PIECE, limit - produced + 1)
-            out = self._decompress(data, want)
-            data = self._d.unconsumed_tail
-            if out:
-                produced += len(out)
-                yield out
-            if not data and len(out) < want:
-                return
-
-
-class _BrotliDecoder(_Decoder):
-    def __init__(self) -> None:
-        assert brotli is not None
-        self._d = brotli.Decompressor()
-
-    def pieces(self, data: bytes, limit: int) -> Iterator[bytes]:
-        produced = 0
-        while produced <= limit:
-            try:
-                out = self._d.process(data, output_buffer_limit=min(PIECE, limit - produced + 1))
-            except brotli.error as e:
-                raise DecodeError(f"corrupt brotli body: {e}") from e
-            data = b""
-            if out:
-                produced += len(out)
-                yield out
-            if self._d.can_accept_more_data():  # input used up and no output pending
-                return
-
-
-def make_decoders(content_encoding: str | None) -> list[_Decoder]:
-    """The decoders for a Content-Encoding header, in the order to apply them."""
-    decoders: list[_Decoder] = []
-    for enc in reversed([e.strip().lower() for e in (content_encoding or "").split(",") if e.strip()]):
-        if enc in ("gzip", "x-gzip", "deflate"):
-            decoders.append(_ZlibDecoder(enc))
-        elif enc == "br" and brotli is not None:
-            decoders.append(_BrotliDecoder())
-        elif enc != "identity":
-            raise DecodeError(f"unsupported Content-Encoding {enc!r}")
-    return decoders
-
-
-class BoundedBody:
-    """Accumulates wire bytes and decoded bytes, each capped at ``cap``; memory stays near the cap.
-
-    Decoded output arrives in small pieces written straight into a BytesIO, whose getvalue()
-    hands back its buffer without a copy: the peak is about one cap of decoded bytes plus the
-    wire bytes, never the cap times the compression ratio.
-    """
-
-    def __init__(self, cap: int, content_encoding: str | None) -> None:
-        self.cap = cap
-        self.decoders = make_decoders(content_encoding)
-        self.wire = io.BytesIO()
-        self.decoded = io.BytesIO()
-        self.wire_len = 0
-        self.decoded_len = 0
-        self.truncated = False
-
-    def _decode(self, data: bytes, stage: int) -> Iterator[bytes]:
-        if stage == len(self.decoders):
-            yield data
-            return
-        for piece in self.decoders[stage].pieces(data, self.cap - self.decoded_len):
-            yield from self._decode(piece, stage + 1)
-
-    def feed(self, chunk: bytes) -> bool:
-        """Add one wire chunk; False once a cap is hit (the caller stops reading)."""
-        if self.wire_len + len(chunk) > self.cap:
-            chunk = chunk[: self.cap - self.wire_len]
-            self.truncated = True
-        self.wire.write(chunk)
-        self.wire_len += len(chunk)
-        for piece in self._decode(chunk, 0):
-            room = self.cap - self.decoded_len
-            if len(piece) > room:
-                self.decoded.write(memoryview(piece)[:room])
-                self.decoded_len = self.cap
-                self.truncated = True
-                break
-            self.decoded.write(piece)
-            self.decoded_len += len(piece)
-        return not self.truncated
-
-
-def bounded_gunzip(data: bytes, cap: int) -> tuple[bytes, bool]:
-    """(decompressed, truncated): gunzip a .gz file body (e.g. a sitemap) without inflating past cap."""
-    body = BoundedBody(cap, "gzip")
-    body.cap = max(cap, len(data))  # the wire side is already bounded by the fetch
-    body.feed(data)
-    out = body.decoded.getvalue()
-    return out[:cap], len(out) > cap or body.truncated
 
 
 # --- the fetcher ----------------------------------------------------------------------------------
