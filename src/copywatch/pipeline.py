@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import re
 import shutil
 import sqlite3
 import threading
@@ -25,23 +24,25 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
 from . import __version__
 from .alerts import send_alerts
 from .attribution import attribute
 from .cases.followup import after_scan
-from .config import MAX_ARTICLE_PAGES, MIN_ARTICLE_WORDS, Config, SiteConfig
+from .config import MIN_ARTICLE_WORDS, Config, SiteConfig
 from .crawl.archive import ArchiveError, WarcArchive
 from .crawl.discover import SiteCrawl, crawl_site, discover_exclusives, next_page
 from .crawl.fetch import Fetcher, KnownPage
 from .crawl.robots import RobotsCache
+from .crawl.shortlinks import ShortLinkResolver
 from .discovery.run import Discovery, discover
 from .errors import ExclusivesError, ScanInterrupted, StoreError
 from .interrupt import ScanStop
 from .lock import ScanLock
 from .match.index import ExclusiveIndex, article_runs
 from .models import Capture, Credit, Document, Exclusive, Finding, Match, RunInfo, SiteResult, utc_now
+from .pagination import Seen, articles
 from .report.evidence_csv import write_csv
 from .report.html import write_report
 from .report.xlsx import write_xlsx
@@ -50,9 +51,7 @@ from .text.budget import PageBudget, PageTooCostly, check_markup
 from .text.charset import decode_html
 from .text.dates import claimed_published_time, predates, published_order
 from .text.extract import canonical_url, extract
-from .text.lxml_guard import LXML
 from .text.normalize import normalize_text
-from .urls import normalize_url
 
 log = logging.getLogger("copywatch")
 
@@ -102,39 +101,6 @@ def _known(stored: StoredPage | None) -> KnownPage | None:
     )
 
 
-class ShortLinkResolver:
-    """Where a short link (bit.ly and the like) leads, for the credit check.
-
-    Only links on the configured short-link hosts are followed, through the scan's own fetcher
-    (polite, bounded, SSRF-guarded, captured); the redirect chain names the target even when the
-    target itself is not fetched. Answers are cached for the scan.
-    """
-
-    def __init__(self, fetcher: Fetcher, robots: RobotsCache, hosts: Sequence[str]):
-        self.fetcher = fetcher
-        self.robots = robots
-        self.hosts = {h.lower().removeprefix("www.") for h in hosts}
-        self._cache: dict[str, str | None] = {}
-        self._lock = threading.Lock()
-
-    def __call__(self, url: str) -> str | None:
-        if _host(url) not in self.hosts:
-            return None
-        with self._lock:
-            if url in self._cache:
-                return self._cache[url]
-        if not self.robots.allowed(url):
-            return None
-        with LXML.released():  # called in the middle of the credit check: let others parse meanwhile
-            capture = self.fetcher.fetch(url, kind="html")
-        target = next(
-            (u for u in (*capture.redirects, capture.final_url) if _host(u) not in self.hosts), None
-        )
-        with self._lock:
-            self._cache[url] = target
-        return target
-
-
 def _evidence_text(credit: Credit) -> str:
     parts = [f"{e.signal}: {e.text} ({e.where})" for e in credit.evidence]
     parts += [f"not credit ({d.signal}): {d.text} ({d.where})" for d in credit.decoys]
@@ -144,102 +110,6 @@ def _evidence_text(credit: Credit) -> str:
 
 
 _CREDIT_RANK = {"none": 0, "name": 1, "canonical": 2, "link": 3}  # link > canonical > name
-
-
-@dataclass(frozen=True)
-class _Seen:
-    """A page of a site as matching needs it: its capture and extraction (without the body, which
-    the StoredPage keeps compressed) and the page that continues it, if any."""
-
-    capture: Capture
-    page: StoredPage
-    doc: Document
-    next_url: str | None
-
-
-def _url_key(url: str | None) -> str | None:
-    return (normalize_url(url) or url) if url else None
-
-
-_PAGE_QUERY = {"page", "p", "pg", "paged", "pagenum", "part"}
-# a page number ending a path: ".../2", ".../page/2/", "...-2.html", "..._2"
-_PAGE_PATH = re.compile(r"[/_-](?:page[/_-]?)?(\d{1,3})(?=(?:\.\w+)?/?$)", re.IGNORECASE)
-_PAGE_WORDS = {"page", "part", "صفحه", "الصفحه", "جزء", "الجزء"}
-
-
-def _next_url_of(prev: str, nxt: str) -> bool:
-    """Is ``nxt`` the URL of the page after ``prev`` of the same article: the same URL but for a page
-    number one higher (page 1 often has none)?"""
-    a, b = urlsplit(prev), urlsplit(nxt)
-    if a.netloc.lower() != b.netloc.lower():
-        return False
-    qa, qb = parse_qsl(a.query), parse_qsl(b.query)
-
-    def page_of(query: list[tuple[str, str]]) -> int | None:
-        return next((int(v) for k, v in query if k.lower() in _PAGE_QUERY and v.isdigit()), None)
-
-    def others(query: list[tuple[str, str]]) -> list[tuple[str, str]]:
-        return [(k, v) for k, v in query if k.lower() not in _PAGE_QUERY]
-
-    if (nb := page_of(qb)) is not None:
-        return a.path == b.path and others(qa) == others(qb) and nb == (page_of(qa) or 1) + 1
-    mb = _PAGE_PATH.search(b.path)
-    if mb is None or a.query != b.query:
-        return False
-    nb = int(mb.group(1))
-    if nb > MAX_ARTICLE_PAGES:  # an id ending the path, not a page number
-        return False
-    stem_b = (b.path[: mb.start()] + b.path[mb.end() :]).rstrip("/")
-    if nb == 2 and a.path.rstrip("/") == stem_b:
-        return True
-    ma = _PAGE_PATH.search(a.path)
-    return (
-        ma is not None
-        and int(ma.group(1)) == nb - 1
-        and (a.path[: ma.start()] + a.path[ma.end() :]).rstrip("/") == stem_b
-    )
-
-
-def _continues(prev: _Seen, nxt: _Seen) -> bool:
-    """Is ``nxt`` the next page of the same article, not the "next post" that some themes also mark
-    rel="next"? Its URL must be the same but for a page number one higher, and its title the same
-    but for page numbering."""
-    if not _next_url_of(prev.capture.final_url, nxt.capture.final_url):
-        return False
-
-    def title(t: str) -> list[str]:
-        return [w for w in normalize_text(t).split() if not w.isdigit() and w not in _PAGE_WORDS]
-
-    return title(prev.doc.title) == title(nxt.doc.title)
-
-
-def _articles(seen: Sequence[_Seen]) -> list[list[_Seen]]:
-    """The site's articles: single pages, and paginated articles (pages linked by rel="next")
-    joined in order, so a copy split over pages is matched, and credited, as one article."""
-    by_url = {_url_key(r.capture.final_url): r for r in seen}
-    follows = {_url_key(r.next_url) for r in seen} - {None}
-    used: set[str | None] = set()
-    articles: list[list[_Seen]] = []
-    for first in seen:
-        here = _url_key(first.capture.final_url)
-        if here in used or here in follows:
-            continue  # a later page of an article: joined to its first page below
-        chain = [first]
-        used.add(here)
-        nxt = _url_key(first.next_url)
-        while (
-            nxt in by_url
-            and nxt not in used
-            and len(chain) < MAX_ARTICLE_PAGES
-            and _continues(chain[-1], by_url[nxt])
-        ):
-            chain.append(by_url[nxt])
-            used.add(nxt)
-            nxt = _url_key(by_url[nxt].next_url)
-        articles.append(chain)
-    # pages caught in a cycle of rel="next" links, or past MAX_ARTICLE_PAGES, stand alone
-    articles += [[r] for r in seen if _url_key(r.capture.final_url) not in used]
-    return articles
 
 
 @dataclass
@@ -507,7 +377,7 @@ class Scanner:
         by_url = {e.url: e for e in exclusives}
         pages: list[StoredPage] = []
         findings: list[Finding] = []
-        seen: list[_Seen] = []
+        seen: list[Seen] = []
         errors: list[PageError] = []  # a bad document is recorded against its URL; the site goes on
 
         def failed(url: str, e: Exception | str) -> None:
@@ -551,10 +421,10 @@ class Scanner:
                     continue
                 pages.append(page)
                 # keep what matching needs; the body stays (compressed) in the StoredPage only
-                seen.append(_Seen(replace(capture, body=b""), page, replace(doc, html=""), following))
+                seen.append(Seen(replace(capture, body=b""), page, replace(doc, html=""), following))
             for url, why in crawl.page_errors:
                 failed(url, why)
-            for chain in _articles(seen):
+            for chain in articles(seen):
                 text = "\n".join(r.doc.text for r in chain)
                 try:
                     for m in index.match(chain[0].capture.final_url, text):
@@ -648,7 +518,7 @@ class Scanner:
         return page, doc
 
     def _finding(
-        self, site: SiteConfig, chain: list[_Seen], text: str, m: Match, ex: Exclusive, started: str
+        self, site: SiteConfig, chain: list[Seen], text: str, m: Match, ex: Exclusive, started: str
     ) -> Finding:
         """A Finding for a match on an article (one page, or the pages of a paginated article joined
         in order); its credit is the strongest found on any of the article's pages."""

@@ -29,7 +29,7 @@ from .crawl.fetch import Fetcher
 from .crawl.robots import RobotsCache
 from .match.index import ExclusiveIndex
 from .models import Capture, Document
-from .pipeline import _next_url_of as continues_url  # the scan's own test of "the page after"
+from .pagination import next_url_of as continues_url  # the scan's own test of "the page after"
 from .store import Store
 from .text.extract import extract
 

@@ -25,7 +25,8 @@ from ..crawl.fetch import BoundedBody, DecodeError
 from ..match.fingerprint import run_hashes, word_hashes
 from ..match.index import GRAM_WORDS, ExclusiveIndex
 from ..models import Capture, Document, Finding
-from ..pipeline import Scanner, _host, _Seen
+from ..pagination import Seen
+from ..pipeline import Scanner, _host
 from ..store import StoredPage
 from ..text.charset import decode_html
 from .probe import cheap_text, host_allowed, language_allowed
@@ -168,7 +169,7 @@ class ArchiveMatcher:
             page, doc = scanner._page(site, capture, None, rec.date, None)
         out = []
         for m in self.index.match(rec.target_uri, doc.text):
-            seen = _Seen(capture, page, doc, None)
+            seen = Seen(capture, page, doc, None)
             out.append(scanner._finding(site, [seen], doc.text, m, self.by_url[m.exclusive_url], rec.date))
         return out
 

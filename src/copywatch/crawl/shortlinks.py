@@ -1,0 +1,50 @@
+"""Short links (bit.ly and the like) in a copy: where they lead, for the credit check."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from urllib.parse import urlsplit
+
+from ..text.lxml_guard import LXML
+from .fetch import Fetcher
+from .robots import RobotsCache
+
+
+def _host(url: str) -> str:
+    u = urlsplit(url)
+    h = (u.hostname or "").lower().removeprefix("www.")
+    return f"{h}:{u.port}" if u.port else h
+
+
+class ShortLinkResolver:
+    """Where a short link (bit.ly and the like) leads, for the credit check.
+
+    Only links on the configured short-link hosts are followed, through the scan's own fetcher
+    (polite, bounded, SSRF-guarded, captured); the redirect chain names the target even when the
+    target itself is not fetched. Answers are cached for the scan.
+    """
+
+    def __init__(self, fetcher: Fetcher, robots: RobotsCache, hosts: Sequence[str]):
+        self.fetcher = fetcher
+        self.robots = robots
+        self.hosts = {h.lower().removeprefix("www.") for h in hosts}
+        self._cache: dict[str, str | None] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, url: str) -> str | None:
+        if _host(url) not in self.hosts:
+            return None
+        with self._lock:
+            if url in self._cache:
+                return self._cache[url]
+        if not self.robots.allowed(url):
+            return None
+        with LXML.released():  # called in the middle of the credit check: let others parse meanwhile
+            capture = self.fetcher.fetch(url, kind="html")
+        target = next(
+            (u for u in (*capture.redirects, capture.final_url) if _host(u) not in self.hosts), None
+        )
+        with self._lock:
+            self._cache[url] = target
+        return target
