@@ -77,13 +77,15 @@ def send_email(findings: Sequence[Finding], report_url: str, cfg: AlertsConfig, 
         smtp.send_message(_email(findings, report_url, cfg, outlet))
 
 
-def send_alerts(store: Store, cfg: AlertsConfig, outlet: str, report_url: str) -> dict[str, int]:
+def send_alerts(
+    store: Store, cfg: AlertsConfig, outlet: str, report_url: str, findings: Sequence[Finding] | None = None
+) -> dict[str, int]:
     """Send every uncredited, non-partner copy not yet alerted on each configured channel.
 
     Returns how many copies each channel was told about. A failing channel is logged, not raised:
     an alert that could not go out must not fail the scan that found the copies.
     """
-    pending_all = [f for f in store.findings() if f.uncredited]
+    pending_all = [f for f in (store.findings() if findings is None else findings) if f.uncredited]
     sent: dict[str, int] = {}
     channels = []
     if cfg.webhook_url:

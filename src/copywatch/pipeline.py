@@ -232,10 +232,11 @@ class Scanner:
 
             screenshot_new_copies(cfg, store, new, [p for o in outputs for p in o.pages], run.run_id)
         log.info("run %s committed; writing reports", run_id)
+        all_findings = store.findings()  # read once: the report, the CSV, the alerts and the summary
         report_dir: Path | None
         try:
             report_dir = write_run_reports(
-                cfg, store, run, new_keys={(f.page_url, f.exclusive_url) for f in new}
+                cfg, store, run, new_keys={(f.page_url, f.exclusive_url) for f in new}, findings=all_findings
             )
         except OSError as e:  # the run is stored: say so, and still send the alerts
             report_dir = None
@@ -251,8 +252,7 @@ class Scanner:
             else ""
         )
         log.info("sending alerts")
-        alerts = send_alerts(store, cfg.alerts, cfg.outlet.name, report_url)
-        all_findings = store.findings()
+        alerts = send_alerts(store, cfg.alerts, cfg.outlet.name, report_url, findings=all_findings)
         uncredited = [f for f in all_findings if f.uncredited]
         return ScanSummary(
             run=run,
@@ -603,11 +603,15 @@ def _commit_or_discard(store: Store, archive: WarcArchive, results: ScanResults)
 
 
 def write_run_reports(
-    config: Config, store: Store, run: RunInfo, new_keys: set[tuple[str, str]] | None = None
+    config: Config,
+    store: Store,
+    run: RunInfo,
+    new_keys: set[tuple[str, str]] | None = None,
+    findings: Sequence[Finding] | None = None,
 ) -> Path:
     """Render report.html, evidence.csv and evidence.xlsx for a run into reports/<run-id>/ and
-    reports/latest/."""
-    findings = store.findings()
+    reports/latest/ (from ``findings`` when the caller has read them already)."""
+    findings = list(findings) if findings is not None else store.findings()
     history = store.runs(limit=50)
     out = Path(config.report.dir) / run.run_id
     out.mkdir(parents=True, exist_ok=True)
