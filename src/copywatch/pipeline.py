@@ -35,6 +35,7 @@ from .crawl.archive import ArchiveError, WarcArchive
 from .crawl.discover import SiteCrawl, crawl_site, discover_exclusives, next_page
 from .crawl.fetch import Fetcher, KnownPage
 from .crawl.robots import RobotsCache
+from .crawl.session import crawl_session
 from .crawl.shortlinks import ShortLinkResolver
 from .discovery.run import Discovery, discover
 from .errors import ExclusivesError, ScanInterrupted, StoreError
@@ -146,49 +147,49 @@ class Scanner:
         _check_report_dir(Path(cfg.report.dir))  # unusable from the start: fail before any work
         # Listed at once as 'running', so a scan that never finishes still shows in `copywatch status`.
         store.begin_run(RunInfo(run_id, started, config_digest=cfg.digest(), code_version=__version__))
-        archive = WarcArchive(cfg.warc_dir, cfg.crawl.warc_max_bytes)
-        fetcher = Fetcher(cfg.crawl, archive=archive)
-        robots = RobotsCache(fetcher)
-        self._resolve = ShortLinkResolver(fetcher, robots, cfg.attribution.short_link_hosts)
+        archive: WarcArchive | None = None
         try:
-            exclusives, outlet_pages = self._load_exclusives(store, fetcher, robots, started)
-            log.info("%d exclusives loaded", len(exclusives))
-            if not cfg.sites:
-                log.warning("%s: no [[sites]] table: exclusives read, no site is crawled", cfg.source)
-            with self._store_lock:
-                archive_runs = store.archive_runs()
-            index = ExclusiveIndex(exclusives, cfg.match, archive=archive_runs | self._outlet_articles)
-            known_keys = store.finding_keys()
-            outlet_hosts = {d.lower().removeprefix("www.") for d in cfg.outlet.domains}
-            outlet_hosts |= {_host(e.fetched_url) for e in exclusives}
-            with ThreadPoolExecutor(max_workers=max(1, cfg.crawl.concurrent_sites)) as pool:
-                outputs = list(
-                    pool.map(
-                        lambda s: self._scan_site(
-                            s, store, fetcher, robots, index, exclusives, outlet_hosts, started
-                        ),
-                        cfg.sites,
+            with crawl_session(cfg) as session:
+                archive, fetcher, robots = session.archive, session.fetcher, session.robots
+                self._resolve = ShortLinkResolver(fetcher, robots, cfg.attribution.short_link_hosts)
+                exclusives, outlet_pages = self._load_exclusives(store, fetcher, robots, started)
+                log.info("%d exclusives loaded", len(exclusives))
+                if not cfg.sites:
+                    log.warning("%s: no [[sites]] table: exclusives read, no site is crawled", cfg.source)
+                with self._store_lock:
+                    archive_runs = store.archive_runs()
+                index = ExclusiveIndex(exclusives, cfg.match, archive=archive_runs | self._outlet_articles)
+                known_keys = store.finding_keys()
+                outlet_hosts = {d.lower().removeprefix("www.") for d in cfg.outlet.domains}
+                outlet_hosts |= {_host(e.fetched_url) for e in exclusives}
+                with ThreadPoolExecutor(max_workers=max(1, cfg.crawl.concurrent_sites)) as pool:
+                    outputs = list(
+                        pool.map(
+                            lambda s: self._scan_site(
+                                s, store, fetcher, robots, index, exclusives, outlet_hosts, started
+                            ),
+                            cfg.sites,
+                        )
                     )
-                )
-                # first, so that a copy the watchlist also found is reported as the watchlist's
-                found = self._discover(store, fetcher, robots, index, exclusives, outlet_hosts, started, pool)
-                outputs = found + outputs
-            self.stop.check()  # Ctrl-C: nothing of this scan is committed
-            archive.close()  # fsync the WARC files before the store points at them (a full disk: fails)
+                    # first, so that a copy the watchlist also found is reported as the watchlist's
+                    found = self._discover(
+                        store, fetcher, robots, index, exclusives, outlet_hosts, started, pool
+                    )
+                    outputs = found + outputs
+                self.stop.check()  # Ctrl-C: nothing of this scan is committed
+            # leaving the session: connections closed, WARC files flushed and fsynced before the
+            # store points at their records (a full disk raises here, before the commit)
         except BaseException as e:
             # Stopped before its commit (Ctrl-C, no exclusive at all, a full disk): no stored row will
             # point at this scan's WARC files, so they go; the run row says how it ended.
-            archive.discard()
+            if archive is not None:
+                archive.discard()
             store.abort_run(
                 run_id,
                 utc_now(),
                 "aborted" if isinstance(e, ScanInterrupted | KeyboardInterrupt) else "failed",
             )
             raise
-        finally:
-            fetcher.close()
-            # fsync the WARC files before the store points at their records: evidence first.
-            archive.close()
         # One finding per (page, exclusive): two URLs (or sites) may lead to the same page.
         findings = list({(f.page_url, f.exclusive_url): f for o in outputs for f in o.findings}.values())
         new = [f for f in findings if (f.page_url, f.exclusive_url) not in known_keys]

@@ -22,11 +22,9 @@ from collections import Counter
 from datetime import UTC, datetime
 
 from .cases.followup import RecheckFollowup
-from .config import MAX_ARTICLE_PAGES, Config
-from .crawl.archive import WarcArchive
+from .config import MAX_ARTICLE_PAGES
 from .crawl.discover import next_page
-from .crawl.fetch import Fetcher
-from .crawl.robots import RobotsCache
+from .crawl.session import Config, crawl_session
 from .match.index import ExclusiveIndex
 from .models import Capture, Document
 from .pagination import next_url_of as continues_url  # the scan's own test of "the page after"
@@ -78,29 +76,28 @@ def recheck(config: Config, store: Store, site: str | None = None) -> Counter[st
         sha[f.page_url] = f.sha256
     pages = {url: article_pages(store, url) for url in by_page}
     index = ExclusiveIndex(store.exclusives(), config.match)
-    archive = WarcArchive(config.warc_dir, config.crawl.warc_max_bytes)
-    fetcher = Fetcher(config.crawl, archive=archive)
-    robots = RobotsCache(fetcher)
     counts: Counter[str] = Counter()
     followup = RecheckFollowup(config, store)  # moves the cases: removed, credit added
+    files = None
     try:
-        for page_url, exclusive_urls in sorted(by_page.items()):
-            when = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-            doc = None
-            urls = [u for u, _ in pages[page_url]]
-            stored_sha = [sha[page_url]] + [s for _, s in pages[page_url][1:]]
-            if not all(robots.allowed(u) for u in urls):
-                status = "unreachable"
-            else:
-                caps = [fetcher.fetch(urls[0], kind="html")]
-                if caps[0].status not in (404, 410):  # the first page gone: the copy is gone
-                    caps += [fetcher.fetch(u, kind="html") for u in urls[1:]]
-                status, doc = _status(caps, stored_sha, index, exclusive_urls)
-            store.set_online_status(page_url, status, when)
-            followup.page(page_url, status, doc, exclusive_urls)
-            counts[status] += 1
-    finally:
-        fetcher.close()
-        archive.close()  # flushed and fsynced: the recheck's captures are evidence too
-        store.register_warc_files([f.name for f in archive.files()], "recheck")
+        with crawl_session(config) as session:
+            fetcher, robots, files = session.fetcher, session.robots, session.archive.files
+            for page_url, exclusive_urls in sorted(by_page.items()):
+                when = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+                doc = None
+                urls = [u for u, _ in pages[page_url]]
+                stored_sha = [sha[page_url]] + [s for _, s in pages[page_url][1:]]
+                if not all(robots.allowed(u) for u in urls):
+                    status = "unreachable"
+                else:
+                    caps = [fetcher.fetch(urls[0], kind="html")]
+                    if caps[0].status not in (404, 410):  # the first page gone: the copy is gone
+                        caps += [fetcher.fetch(u, kind="html") for u in urls[1:]]
+                    status, doc = _status(caps, stored_sha, index, exclusive_urls)
+                store.set_online_status(page_url, status, when)
+                followup.page(page_url, status, doc, exclusive_urls)
+                counts[status] += 1
+    finally:  # flushed and fsynced by the session: the recheck's captures are evidence too
+        if files is not None:
+            store.register_warc_files([f.name for f in files()], "recheck")
     return counts
