@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import unquote, urlsplit
 
 from tests.fixtures.cases import scanned_demo
-from tests.test_incremental import drop_last_paragraphs
+from tests.fixtures.live_web import drop_last_paragraphs
 
 from copywatch.cases import CaseBook
 from copywatch.pipeline import scan

@@ -12,13 +12,13 @@ import os
 import random
 import signal
 import subprocess
-import sys
 import time
 from collections import Counter
 from pathlib import Path
 
 import pytest
-from tests.test_incremental import (
+from tests.fixtures.cli import cli_env, copywatch_cmd
+from tests.fixtures.live_web import (
     LiveDemo,
     config_data,
     expected_copies,
@@ -26,22 +26,11 @@ from tests.test_incremental import (
     write_toml,
 )
 
-import copywatch
 from copywatch.crawl.archive import read_record
 from copywatch.lock import ScanLock
 from copywatch.store import Store
 
 KILLS = 15
-
-
-def cli_env() -> dict[str, str]:
-    """The environment for a `copywatch` subprocess: the same copywatch this test imported."""
-    src = str(Path(copywatch.__file__).resolve().parents[1])
-    return {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [src, os.environ.get("PYTHONPATH")]))}
-
-
-def copywatch_cmd(*args: str) -> list[str]:
-    return [sys.executable, "-m", "copywatch.cli", *args]
 
 
 def start_scan(config: Path, log: Path, *extra: str) -> subprocess.Popen[bytes]:

@@ -9,25 +9,23 @@ edited or removed between scans.
 
 from __future__ import annotations
 
-import csv
-import dataclasses
-import gzip
 import hashlib
-import json
-import time
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
-from typing import Any
-from urllib.parse import unquote, urlsplit
 
 import pytest
 from tests.fixtures.arabic import EXCLUSIVE_A
+from tests.fixtures.live_web import (
+    LiveDemo,
+    config_data,
+    csv_rows,
+    drop_last_paragraphs,
+    expected_copies,
+    first_seen,
+    found_copies,
+)
 
 from copywatch.config import parse_config
 from copywatch.crawl.archive import read_record
-from copywatch.demo import DEMO_OUTLET, demo_truth, start_demo
-from copywatch.demo.build import Resource
+from copywatch.demo import DEMO_OUTLET
 from copywatch.pipeline import scan
 from copywatch.report.bundle import export_bundle, verify_bundle
 from copywatch.store import Store
@@ -35,139 +33,6 @@ from hostile_server import HostileServer, send
 
 # A verbatim, uncredited copy on a site crawled by following links (no sitemap lastmod to trust).
 LINKED_SITE, LINKED_COPY = "muntada-alhiwar", "/threads/1040/"
-
-
-class LiveDemo:
-    """The demo web with knobs: ``delay`` seconds before each answer, ``statuses`` of every answer,
-    and ``edit`` / ``remove`` to change what a page serves (with a fresh Last-Modified)."""
-
-    def __init__(self, delay: float = 0.0) -> None:
-        self.web = start_demo()
-        self.delay = delay
-        self.statuses: list[tuple[str, str, int]] = []  # (site, raw path, HTTP status)
-        self._servers = {s.site.name: s for s in self.web._servers}
-        for server in self.web._servers:
-            server.RequestHandlerClass = self._wrap(server.RequestHandlerClass)
-            # build_web() is cached: edits go to this web's own copy, never to other tests' webs.
-            server.site = dataclasses.replace(server.site, resources=dict(server.site.resources))
-
-    def _wrap(self, base: Any) -> Any:
-        live = self
-
-        class Handler(base):  # type: ignore[misc, valid-type]
-            def _serve(self, head: bool) -> None:
-                if live.delay:
-                    time.sleep(live.delay)
-                try:
-                    super()._serve(head)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # a client killed mid-answer (test_crash_safety): nothing to report
-
-            def send_response(self, code: int, message: str | None = None) -> None:
-                live.statuses.append((self.server.site.name, self.path, code))
-                super().send_response(code, message)
-
-        return Handler
-
-    def url(self, site: str, path: str) -> str:
-        return self.web.url(site, path)
-
-    def body(self, site: str, path: str) -> str:
-        return self._servers[site].bodies[unquote(path)][0].decode("utf-8")
-
-    def edit(self, site: str, path: str, change: Callable[[str], str]) -> None:
-        """Serve ``change(current HTML)`` at path from now on, last modified now."""
-        server, key = self._servers[site], unquote(path)
-        old = server.site.resources[key]
-        html = change(self.body(site, path)).encode("utf-8")
-        # strictly later than the last version, even within one second (HTTP dates have seconds:
-        # an edit in the same second as the last fetch would rightly be answered 304)
-        before = datetime.fromisoformat(old.lastmod.replace("Z", "+00:00")) if old.lastmod else None
-        at = datetime.now(UTC).replace(microsecond=0)
-        if before is not None and at <= before:
-            at = before + timedelta(seconds=1)
-        now = at.strftime("%Y-%m-%dT%H:%M:%SZ")
-        server.site.resources[key] = Resource(body="", content_type=old.content_type, lastmod=now)  # type: ignore[index]
-        server.bodies[key] = (html, gzip.compress(html, mtime=0) if server.site.gzip else None)
-
-    def remove(self, site: str, path: str) -> None:
-        """Answer 404 at path from now on."""
-        server, key = self._servers[site], unquote(path)
-        del server.site.resources[key]  # type: ignore[attr-defined]
-        del server.bodies[key]
-
-    def stop(self) -> None:
-        self.web.stop()
-
-
-def config_data(live: LiveDemo, tmp: Path, **crawl: Any) -> dict[str, Any]:
-    """The demo's config as a dict (for parse_config, or write_toml for the CLI)."""
-    return {
-        "outlet": {**DEMO_OUTLET, "exclusives": list(live.web.outlet_sources)},
-        "sites": [{"name": n, "seeds": list(s)} for n, s in live.web.sites],
-        "crawl": {"allow_private_addresses": True, "delay_seconds": 0.0, **crawl},
-        "store": {"path": str(tmp / "cw.db")},
-        "report": {"dir": str(tmp / "reports")},
-    }
-
-
-def write_toml(data: dict[str, Any], path: Path) -> Path:
-    """A minimal TOML writer for config dicts (strings, numbers, booleans, lists, tables)."""
-
-    def value(v: Any) -> str:
-        if isinstance(v, bool):
-            return "true" if v else "false"
-        if isinstance(v, int | float):
-            return repr(v)
-        if isinstance(v, str):
-            return json.dumps(v, ensure_ascii=False)
-        return "[" + ", ".join(value(x) for x in v) + "]"
-
-    lines: list[str] = []
-    for name, table in data.items():
-        for t in table if isinstance(table, list) else [table]:
-            lines.append(f"[[{name}]]" if isinstance(table, list) else f"[{name}]")
-            lines += [f"{k} = {value(v)}" for k, v in t.items()]
-            lines.append("")
-    path.write_text("\n".join(lines), encoding="utf-8")
-    return path
-
-
-def expected_copies() -> set[tuple[str, str, str]]:
-    """(site, unquoted page path, exclusive path) of every copy the demo's truth says to report."""
-    return {
-        (p["site"], unquote(p["path"]), ex)
-        for p in demo_truth()
-        if p["expected_report"]
-        for ex in p["report_exclusives"]
-    }
-
-
-def found_copies(store_path: Path) -> set[tuple[str, str, str]]:
-    with Store(store_path) as store:
-        return {
-            (f.site, unquote(urlsplit(f.page_url).path), unquote(urlsplit(f.exclusive_url).path))
-            for f in store.findings()
-        }
-
-
-def first_seen(store_path: Path) -> dict[tuple[str, str], str]:
-    with Store(store_path) as store:
-        return {(f.page_url, f.exclusive_url): f.first_seen for f in store.findings()}
-
-
-def csv_rows(path: Path) -> list[dict[str, str]]:
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        return list(csv.DictReader(fh))
-
-
-def drop_last_paragraphs(html: str, n: int = 3) -> str:
-    """The page with the last n lines of running text removed: still a copy, a smaller one."""
-    lines = html.split("\n")
-    text = [i for i, line in enumerate(lines) if len(line) > 100 and not line.startswith("<")]
-    for i in reversed(text[-n:]):
-        del lines[i]
-    return "\n".join(lines)
 
 
 @pytest.fixture(scope="module")

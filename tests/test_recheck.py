@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import subprocess
 
-from tests.test_crash_safety import cli_env, copywatch_cmd
-from tests.test_incremental import LiveDemo, config_data, csv_rows, drop_last_paragraphs, write_toml
+from tests.fixtures.cli import cli_env, copywatch_cmd
+from tests.fixtures.live_web import LiveDemo, config_data, csv_rows, drop_last_paragraphs, write_toml
 
 from copywatch.config import load_config
 from copywatch.pipeline import scan

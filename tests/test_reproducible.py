@@ -4,7 +4,7 @@ findings and the same evidence CSV, apart from run and capture times, run ids an
 
 from __future__ import annotations
 
-from tests.test_incremental import LiveDemo, config_data, csv_rows
+from tests.fixtures.live_web import LiveDemo, config_data, csv_rows
 
 from copywatch.config import parse_config
 from copywatch.pipeline import scan

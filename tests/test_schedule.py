@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from tests.test_incremental import LiveDemo, config_data, write_toml
+from tests.fixtures.live_web import LiveDemo, config_data, write_toml
 
 from copywatch.config import parse_config
 from copywatch.demo import demo_truth

@@ -11,8 +11,8 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from tests.test_crash_safety import cli_env, copywatch_cmd
-from tests.test_incremental import LiveDemo, config_data, expected_copies, found_copies, write_toml
+from tests.fixtures.cli import cli_env, copywatch_cmd
+from tests.fixtures.live_web import LiveDemo, config_data, expected_copies, found_copies, write_toml
 
 from copywatch.store import Store
 

@@ -10,8 +10,8 @@ import subprocess
 import time
 from pathlib import Path
 
-from tests.test_crash_safety import cli_env, copywatch_cmd
-from tests.test_incremental import LiveDemo, config_data, write_toml
+from tests.fixtures.cli import cli_env, copywatch_cmd
+from tests.fixtures.live_web import LiveDemo, config_data, write_toml
 
 from copywatch.config import load_config
 from copywatch.pipeline import scan
