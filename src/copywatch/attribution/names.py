@@ -24,6 +24,7 @@ from .vocabulary import (
     _PAREN_CLOSE,
     _PAREN_OPEN,
     _SEPARATORS,
+    CONJUNCTIONS,
 )
 
 
@@ -56,19 +57,27 @@ class _Names:
     def __init__(self, outlet: OutletConfig) -> None:
         keys: set[str] = set()
         short: set[tuple[str, ...]] = set()
-        for name in (outlet.name, *outlet.aliases, *outlet.domains):
+        every = (outlet.name, *outlet.aliases, *outlet.domains)
+        # one word of a longer name given alone («كواليس» of «كواليس اليوم») is a short form: an
+        # everyday word too often («كواليس الوزارة»), so it counts in credit positions only
+        words_of_longer = {
+            t for n in (outlet.name, *outlet.aliases) for t in _tokens(n) if len(_tokens(n)) > 1
+        }
+        for name in every:
             toks = _tokens(name)
             if not toks:
                 continue  # config validation refuses such a name; nothing to look for
-            if is_short_name(name):
+            if is_short_name(name) or (
+                len(toks) == 1 and name not in outlet.domains and toks[0] in words_of_longer
+            ):
                 short.add(tuple(toks))
+                if len(toks) > 1 and all(len(t) == 1 for t in toks):
+                    short.add(("".join(toks),))  # «و.م.ع» is also written «ومع»
             else:
                 keys.add("".join(toks))
         self.keys = keys
         self.short = short
-        self.max_len = (
-            max((len(_tokens(n)) for n in (outlet.name, *outlet.aliases, *outlet.domains)), default=1) + 1
-        )
+        self.max_len = max((len(_tokens(n)) for n in every), default=1) + 1
 
     def find(self, text: str) -> tuple[list[re.Match[str]], list[_Hit]]:
         norm = normalize_ar(text)
@@ -103,9 +112,10 @@ class _Names:
         return bool(self.find(text)[1])
 
 
-def _has_phrase_before(toks: list[str], hit: _Hit) -> bool:
+def _has_phrase_before(toks: list[str], hit: _Hit, max_gap: int = _MAX_GAP) -> bool:
     """A credit phrase ending at most _MAX_GAP tokens before the name. Leading filler words of the
-    matched alias ("موقع" of "موقع كواليس اليوم") may belong to the phrase ("أفاد موقع")."""
+    matched alias ("موقع" of "موقع كواليس اليوم") may belong to the phrase ("أفاد موقع"), and the
+    phrase's first word may carry an attached conjunction («وحسب», «فبحسب»)."""
     start = hit.start
     while start < hit.end - 1 and toks[start] in _FILLERS:
         start += 1
@@ -113,9 +123,32 @@ def _has_phrase_before(toks: list[str], hit: _Hit) -> bool:
     for phrase in _CREDIT_PHRASES:
         n = len(phrase)
         for j in range(len(window) - n, -1, -1):
-            if tuple(window[j : j + n]) == phrase and len(window) - (j + n) <= _MAX_GAP:
+            got = tuple(window[j : j + n])
+            if got != phrase and not (
+                got[0][:1] in CONJUNCTIONS and len(got[0]) > 2 and (got[0][1:],) + got[1:] == phrase
+            ):
+                continue
+            if len(window) - (j + n) <= max_gap:
                 return True
     return False
+
+
+def _closing_credit(text: str, names: _Names) -> bool:
+    """A name in parentheses closing (or opening) a paragraph: «... الموسم المقبل. (و.م.ع)»,
+    «... saison. (Avec MAP)», «(كواليس) أعلنت ...»: the agency's or paper's mark on the text."""
+    folded = normalize_ar(text).strip()
+    for m in (_CLOSING_PAREN.search(folded), _OPENING_PAREN.match(folded)):
+        if m is None:
+            continue
+        ms, hits = names.find(m.group(1))
+        toks = [x.group() for x in ms]
+        if hits and len(toks) - sum(h.end - h.start for h in hits) <= 2:
+            return True
+    return False
+
+
+_CLOSING_PAREN = re.compile(r"[(\[]\s*([^()\[\]]{1,40}?)\s*[)\]][\s.\u060c,;:!]*\Z")
+_OPENING_PAREN = re.compile(r"\A[(\[]\s*([^()\[\]]{1,40}?)\s*[)\]]")
 
 
 def _in_parentheses(norm: str, hit: _Hit) -> bool:

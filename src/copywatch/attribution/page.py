@@ -67,9 +67,13 @@ def _is_furniture_el(el: etree._Element, page_level: bool) -> bool:
     """Is this one element a piece of page furniture? ``page_level``: it is not inside the article's
     own container (a <header> inside an <article> holds the title and byline, not site furniture)."""
     tag = el.tag
+    toks = _class_tokens(el)
+    if any(t in _SOURCE_BOX_WORDS for t in toks):
+        return False  # a theme's "Source" / "Via" box (td-post-source-tags, post-bottom-source)
+    if tag == "footer" and (not page_level or any(a.tag == "blockquote" for a in _ancestors(el)[1:6])):
+        return False  # an article's own <footer> (its source line), a quotation's attribution
     if tag in _FURNITURE_TAGS:
         return True
-    toks = _class_tokens(el)
     if page_level and (tag == "header" or any(t in _HEADER_WORDS for t in toks)):
         return True
     for i, t in enumerate(toks):
@@ -82,6 +86,9 @@ def _is_furniture_el(el: etree._Element, page_level: bool) -> bool:
     if (el.get("role") or "").lower() in ("navigation", "complementary", "contentinfo", "banner"):
         return True
     return len(el) >= 2 and _heading_is_furniture(el)
+
+
+_SOURCE_BOX_WORDS = frozenset({"source", "sources", "src", "via", "credit", "credits", "masdar", "origin"})
 
 
 def _in_link_list(el: etree._Element) -> bool:
@@ -132,12 +139,14 @@ class _Page:
         page_level = top.tag in ("html", "body") and not any(
             a.tag in ("article", "main") for a in _ancestors(el)
         )
+        below = []
         for a in _ancestors(el):
             if a is top:
                 break
-            if _is_furniture_el(a, page_level):
-                return True
-        return False
+            below.append(a)
+        if any(t in _SOURCE_BOX_WORDS for a in below for t in _class_tokens(a)):
+            return False  # inside a theme's "Source" / "Via" box, its tag-cloud styling included
+        return any(_is_furniture_el(a, page_level) for a in below)
 
     def in_region(self, el: etree._Element) -> bool:
         anc = {id(a) for a in _ancestors(el)}
@@ -160,7 +169,9 @@ def _is_byline_el(el: etree._Element) -> bool:
     if (el.get("rel") or "").lower() == "author" or (el.get("itemprop") or "").lower() == "author":
         return True
     raw = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
-    return any(w in raw for w in _BYLINE_WORDS) and "comment" not in raw
+    if "comment" in raw or "bio" in raw or "about" in raw:  # comments, the writer's biography box
+        return False
+    return any(w in raw for w in _BYLINE_WORDS)
 
 
 def _locate(root: etree._Element, references: list[str]) -> _Page:
@@ -233,15 +244,35 @@ def _region(body: etree._Element) -> list[etree._Element]:
     """The body and up to two non-empty sibling elements on each side: credit lines placed just
     outside the text container ("المصدر: ..." after it, "نقلا عن ..." before it)."""
     region = [body]
-    for step in (lambda e: e.getprevious(), lambda e: e.getnext()):
-        sib = step(body)
-        kept = 0
-        while sib is not None and kept < 2:
-            if _is_el(sib) and (sib.text_content().strip() or sib.find(".//img") is not None):
-                region.append(sib)
-                kept += 1
-            sib = step(sib)
+    # the body, then its containers up to the article's own (two levels at most): a credit line is
+    # often the sibling of the text's wrapper, or the next table row
+    levels = [body]
+    node = body.getparent()
+    while node is not None and len(levels) < 3 and node.tag not in ("body", "html"):
+        levels.append(node)
+        if node.tag in ("article", "main") or (node.get("itemprop") or "").lower() == "articlebody":
+            break
+        node = node.getparent()
+    for level, el in enumerate(levels):
+        for step in (lambda e: e.getprevious(), lambda e: e.getnext()):
+            sib = step(el)
+            kept = 0
+            while sib is not None and kept < (2 if level == 0 else 1):
+                if _is_el(sib) and (sib.text_content().strip() or sib.find(".//img") is not None):
+                    if sib not in region and not _is_slot(sib):
+                        region.append(sib)
+                        kept += 1
+                sib = step(sib)
     return region
+
+
+_SLOT_TEXT = frozenset(_tokens("إعلان اعلان advertisement publicité شارك share partager"))
+
+
+def _is_slot(el: etree._Element) -> bool:
+    """An ad slot or a share bar between the text and its credit: it does not use up a sibling."""
+    toks = _tokens(el.text_content())
+    return 0 < len(toks) <= 3 and toks[0] in _SLOT_TEXT
 
 
 def _loose_text(body: etree._Element) -> tuple[str, str]:

@@ -30,6 +30,7 @@ from ..text.dom import own_text as _own_text
 from ..text.normalize import fold_for_names as normalize_ar
 from ..text.normalize import name_tokens as _tokens
 from .names import (
+    _closing_credit,
     _credit_line,
     _dateline,
     _has_phrase_before,
@@ -157,8 +158,10 @@ def _name_signals(
                     out.decoy("notice", sentence, where)
                 continue
             ms, all_hits = names.find(sentence)
-            hits = [h for h in all_hits if not h.short]  # short names: credit positions only (below)
             toks = [m.group() for m in ms]
+            # short names count in credit positions (below), or right after a credit phrase
+            # («وبحسب "الفرنسية"», «نقلا عن واس»), never inside a sentence on their own
+            hits = [h for h in all_hits if not h.short or _has_phrase_before(toks, h, max_gap=0)]
             if _starts_with(toks, _FURNITURE_HEADINGS):  # an inline "اقرأ أيضا" / "Lire aussi" line
                 if hits:
                     out.decoy("furniture_name", sentence, where)
@@ -202,6 +205,12 @@ def _name_signals(
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 
+def _mostly_link_text(el: etree._Element, line: str) -> bool:
+    """Is most of this line the text of links inside the element?"""
+    linked = sum(len(_tokens(a.text_content())) for a in el.iter("a"))
+    return linked > 0 and linked >= 0.6 * len(_tokens(line))
+
+
 def _position_signals(page: _Page, names: _Names, out: _Collector) -> None:
     """Datelines and credit lines in the places papers put them: the short line just above or below
     the title, the first and last lines of the article body (and the lines just outside it), and the
@@ -218,9 +227,13 @@ def _position_signals(page: _Page, names: _Names, out: _Collector) -> None:
         candidates.append((page.body, before.strip().split("\n")[-1], "start_of_article"))
     if after.strip():
         candidates.append((page.body, after.strip().split("\n")[0], "end_of_article"))
-    if body_blocks:
-        first_el, first_text = body_blocks[0]
-        last_el, last_text = body_blocks[-1]
+    prose = [b for b in body_blocks if not page.furniture(b[0]) and not _in_link_list(b[0])]
+    if prose:  # the first and last blocks of the article that are not furniture (tags, share bars)
+        first_el, first_text = prose[0]
+        last_el, last_text = prose[-1]
+        for text, form in ((last_text, "end_of_article"), (first_text, "start_of_article")):
+            if _closing_credit(text, names):  # «... (و.م.ع)», «(Avec MAP)», «(كواليس) ...»
+                out.credit_new("credit_line", text[-80:] if form == "end_of_article" else text[:80], form)
         lines = [ln for ln in first_text.split("\n") if ln.strip()]
         if lines:
             candidates.append((first_el, lines[0], "start_of_article"))
@@ -240,6 +253,8 @@ def _position_signals(page: _Page, names: _Names, out: _Collector) -> None:
             continue  # bylines are read by _byline_signals
         if _starts_with(_tokens(line), _FURNITURE_HEADINGS):  # «اقرأ أيضا في كواليس اليوم: ...»
             continue
+        if _mostly_link_text(el, line):  # a headline linking elsewhere («... | كواليس اليوم»): links
+            continue  # are judged by _link_signals
         if _credit_line(line, names):
             out.credit_new("credit_line", line, form)
     # the opening of the first paragraph: «CITY - NAME:», «NAME - CITY», «CITY (NAME)». The first

@@ -29,6 +29,20 @@ _CREDIT_PHRASES = tuple(
         "وفق ما نشره",
         "وفقا ل",
         "وفقا لما",
+        "وفقا",
+        "أفاد",
+        "أفادت",
+        "أورد",
+        "منقول من",
+        "منقول عن",
+        "منقول",
+        "كما جاء في",
+        "كما أورد",
+        "rapporte",
+        "indique",
+        "écrit",
+        "révèle",
+        "rapporté par",
         "بحسب",
         "أفاد موقع",
         "أفادت صحيفة",
@@ -57,7 +71,7 @@ _CREDIT_PHRASES = tuple(
 _SOURCE_LINE_STARTS = tuple(
     tuple(_tokens(p)) for p in ("المصدر", "مصدر", "نقلا عن", "Source", "Sources", "Crédit", "via", "عن")
 )
-_MAX_GAP = 3
+_MAX_GAP = 4
 # Words that may stand next to the name on a bare credit line ("موقع كواليس اليوم", "le site ...").
 _FILLERS = frozenset(_tokens("موقع صحيفة جريدة يومية الموقع الإلكتروني عن le la site du de journal par"))
 _PAREN_OPEN = "(["
@@ -69,6 +83,18 @@ _FURNITURE_HEADINGS = tuple(
     tuple(_tokens(p))
     for p in (
         "مواقع صديقة",
+        "طالع أيضا",
+        "طالع أيضاً",
+        "مواضيع ذات علاقة",
+        "مواضيع ذات صلة",
+        "أخبار ذات علاقة",
+        "ذات علاقة",
+        "آراء القراء",
+        "جولة في المواقع",
+        "À lire également",
+        "A lire également",
+        "À lire",
+        "A lire aussi",
         "مواقع شريكة",
         "مواقع مفيدة",
         "شركاؤنا",
@@ -127,7 +153,7 @@ _MAX_RESOLVE = MAX_SHORT_LINKS
 
 
 # Datelines and credit lines: where papers put the source of a wire or a republished story.
-_SEPARATORS = "-–—:ـ|/،,"
+_SEPARATORS = "-–—:ـ|/"  # not the comma: «علمت كواليس اليوم،» opens a sentence, not a dateline
 _DATE_WORDS = frozenset(
     _tokens(
         """محرم صفر ربيع الاول الثاني الاخر الآخر جمادى جمادي رجب شعبان رمضان شوال ذو ذي القعدة الحجة
@@ -145,3 +171,7 @@ _CREDIT_WORDS = (
 )
 _MAX_LINE_TOKENS = 14  # a credit line is short: a dateline, a byline, "(واس)"
 _MAX_LINE_OTHERS = 4  # words on it besides the name, dates and credit words (a city, a reporter)
+
+
+# Attached conjunctions: «وحسب», «فبحسب», «ونقلا» are the phrases «حسب», «بحسب», «نقلا».
+CONJUNCTIONS = ("و", "ف")

@@ -26,13 +26,21 @@ DROP_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "object
 # class/id words marking page furniture. Compared per token (class split on -, _ and spaces), and
 # as a prefix/suffix of a token for glued forms ("sidebarleft", "mostread").
 FURNITURE_WORDS = frozenset(
-    """footer foot ftr sidebar side aside widget widgets related menu nav navbar navigation comment
+    """logo branding bio biography footer foot ftr sidebar side aside widget widgets related menu nav navbar
+    navigation comment
     comments cmt cmts share sharing social partners partner blogroll friends mostread popular trending
     readalso breadcrumb breadcrumbs ticker breaking tags tagcloud topbar newsletter latest ad ads
     advert advertisement sponsor sponsored promo outbrain taboola disqus""".split()
 )
 FURNITURE_GLUED = ("footer", "sidebar", "widget", "related", "comment", "blogroll", "partner", "navbar")
-FURNITURE_PAIRS = (("most", "read"), ("read", "also"), ("most", "viewed"), ("see", "also"))
+FURNITURE_PAIRS = (
+    ("about", "author"),
+    ("author", "bio"),
+    ("most", "read"),
+    ("read", "also"),
+    ("most", "viewed"),
+    ("see", "also"),
+)
 FURNITURE_TAGS = frozenset({"footer", "nav", "aside", "form", "menu"})
 HEADER_WORDS = frozenset({"header", "hdr", "masthead"})
 
@@ -64,10 +72,15 @@ def text_of(node: etree._Element) -> str:
     return node.text_content() if is_el(node) else ""
 
 
+def _flat(text: str | None) -> str:
+    """Source text as a browser lays it out: a newline in the HTML source is a space."""
+    return (text or "").replace("\r", " ").replace("\n", " ")
+
+
 def _inline_text(el: etree._Element, out: list[str]) -> None:
     for ch in el:
         if not is_el(ch):
-            out.append(ch.tail or "")
+            out.append(_flat(ch.tail))
             continue
         if ch.tag in BLOCK_TAGS:
             out.append("\n")
@@ -75,14 +88,14 @@ def _inline_text(el: etree._Element, out: list[str]) -> None:
             out.append("\n")
         else:
             if ch.tag != "script":
-                out.append(ch.text or "")
+                out.append(_flat(ch.text))
                 _inline_text(ch, out)
-        out.append(ch.tail or "")
+        out.append(_flat(ch.tail))
 
 
 def own_text(el: etree._Element) -> str:
     """The text of a block without the text of the blocks nested in it (<br> becomes a newline)."""
-    out = [el.text or ""] if el.tag != "script" else []
+    out = [_flat(el.text)] if el.tag != "script" else []
     _inline_text(el, out)
     return re.sub(r"[ \t\r\f\v\xa0]+", " ", "".join(out)).strip()
 
