@@ -38,6 +38,7 @@ class SourceCheck:
     sitemaps: tuple[str, ...] = ()  # the Sitemap: lines of robots.txt
     error: str = ""  # a scan would lose this source
     warning: str = ""  # a scan would go on, but probably not as meant
+    listed: frozenset[str] = frozenset()  # the URLs themselves (two seeds may list the same ones)
 
 
 @dataclass(frozen=True)
@@ -114,12 +115,18 @@ def _check_url(fetcher: Fetcher, robots: RobotsCache, source: str, *, with_sitem
                     urls |= _count_urls(fetcher, robots, k2, e2, sc.final_url)
     if kind == "unknown":
         return SourceCheck(
-            norm, "allowed", kind, len(urls), sitemaps, error="neither a sitemap, a feed nor an HTML page"
+            norm,
+            "allowed",
+            kind,
+            len(urls),
+            sitemaps,
+            error="neither a sitemap, a feed nor an HTML page",
+            listed=frozenset(urls),
         )
     if kind != "html":
         urls |= _count_urls(fetcher, robots, kind, entries, cap.final_url)
     warning = "" if urls or kind == "html" else f"this {kind} lists no URL: nothing is found through it"
-    return SourceCheck(norm, "allowed", kind, len(urls), sitemaps, warning=warning)
+    return SourceCheck(norm, "allowed", kind, len(urls), sitemaps, warning=warning, listed=frozenset(urls))
 
 
 def _check_local(source: str, files: list[Path]) -> SourceCheck:

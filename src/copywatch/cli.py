@@ -112,6 +112,28 @@ def _fail(e: CopywatchError | OSError) -> None:
     sys.exit(EXIT_FAILED)
 
 
+def _to_toml(data: dict[str, Any]) -> str:
+    """TOML for the demo's config (tables of strings, numbers, booleans and lists; arrays of tables)."""
+
+    def value(v: Any) -> str:
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        if isinstance(v, int | float):
+            return repr(v)
+        if isinstance(v, list | tuple):
+            return "[" + ", ".join(value(x) for x in v) + "]"
+        return json.dumps(str(v), ensure_ascii=False)
+
+    out: list[str] = []
+    for name, table in data.items():
+        rows = table if isinstance(table, list) else [table]
+        for row in rows:
+            out.append(f"[[{name}]]" if isinstance(table, list) else f"[{name}]")
+            out += [f"{k} = {value(v)}" for k, v in row.items()]
+            out.append("")
+    return "\n".join(out)
+
+
 def _printable(text: str, limit: int = 400) -> str:
     """One line of plain text: control characters and undecodable bytes shown as escapes, cut at
     ``limit`` (a library's message may quote raw bytes, e.g. a broken gzip stream)."""
@@ -338,6 +360,15 @@ def demo(work_dir: str) -> None:
     finally:
         web.stop()
     _print_summary(summary)
+    # the demo's config, so the other commands can be tried on what it stored
+    kept = store_dir / "config.toml"
+    kept.write_text(
+        "# The config of the last `copywatch demo` run. Its web is gone (its ports change every run),\n"
+        "# but every command that reads the store works with it: status, findings, report, export,\n"
+        "# verify, cases, serve. A new `copywatch demo` writes it again.\n" + _to_toml(data),
+        encoding="utf-8",
+    )
+    click.echo(f"config:   {kept} (try: copywatch findings --config {kept})")
 
 
 @main.command()
@@ -584,7 +615,7 @@ def check_config_command(config_path: str) -> None:
         click.echo(line(c))
     click.echo(f"sites: {len(result.sites)}")
     for s in result.sites:
-        urls = sum(c.urls for c in s.seeds if c.kind != "files")
+        urls = len(frozenset().union(*(c.listed for c in s.seeds if c.kind != "files")))  # distinct
         click.echo(
             f"  {s.name}{' (partner)' if s.partner else ''}: {len(s.seeds)} seed(s), {urls} URLs in"
             f" sitemaps and feeds; a scan fetches at most {config.crawl.max_pages_per_site} pages"
@@ -770,16 +801,27 @@ def cc_select_command(
 @main.command()
 @CONFIG_OPTION
 @click.option("--host", default=None, help="Listen on this address (default: [web] host, 127.0.0.1).")
-@click.option("--port", type=int, default=None, help="Listen on this port (default: [web] port, 8765).")
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=None,
+    metavar="PORT",
+    help="Listen on this port (default: [web] port, 8765).",
+)
 def serve(config_path: str, host: str | None, port: int | None) -> None:
     """Serve the cases web app (review, notices, downloads) with uvicorn."""
+    import socket
+
     from .web.server import serve as run_serve
 
     config = _load(config_path)
-    try:
-        run_serve(config, host, port)
-    except ConfigError as e:
-        raise click.UsageError(str(e)) from e
+    where = (host or config.web.host, port or config.web.port)
+    try:  # a busy port or an address this machine does not have: one line, before uvicorn starts
+        with socket.create_server(where, reuse_port=False):
+            pass
+    except OSError as e:
+        _fail(CopywatchError(f"cannot listen on {where[0]}:{where[1]}: {e.strerror or e}"))
+    run_serve(config, host, port)  # a ConfigError (no session secret) is one line, exit 2
 
 
 @main.group()
@@ -902,7 +944,8 @@ def cases_set(
             case_id, state, actor=who, note=note, reason=reason, notified_to=notified_to, via=via
         )
     except TransitionError as e:
-        raise click.UsageError(str(e)) from e
+        click.echo(f"copywatch: error: {e}", err=True)
+        sys.exit(EXIT_USAGE)
     finally:
         book.store.close()
     click.echo(f"case {case.id}: {case.state}")

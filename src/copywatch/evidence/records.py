@@ -87,7 +87,7 @@ def read_records(path: Path, offset: int, limit: int = 1) -> list[Record]:
             raise
         except Exception as e:  # noqa: BLE001 - gzip, zlib and warcio raise assorted types on bad data
             raise DamagedRecord(
-                f"WARC record {_describe(path, offset)} cannot be read ({type(e).__name__}: {e})"
+                f"WARC record {_describe(path, offset)} cannot be read ({type(e).__name__}: {_short(e)})"
             ) from e
         out = []
         for start, length, record, payload in found:
@@ -214,3 +214,10 @@ def iter_checked(path: Path) -> tuple[list[str], list[Record]]:
     except Exception as e:  # noqa: BLE001 - gzip, zlib and warcio errors alike mean "damaged"
         problems.append(f"{name}: cannot be read to the end ({type(e).__name__}: {e})")
     return problems, records
+
+
+def _short(e: Exception) -> str:
+    """An error's message without the raw bytes warcio quotes from a damaged file, and short."""
+    text = str(e).split(", first line:", 1)[0]
+    return text if len(text) <= 160 else text[:159] + "…"
+
