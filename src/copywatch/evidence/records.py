@@ -220,4 +220,3 @@ def _short(e: Exception) -> str:
     """An error's message without the raw bytes warcio quotes from a damaged file, and short."""
     text = str(e).split(", first line:", 1)[0]
     return text if len(text) <= 160 else text[:159] + "…"
-
