@@ -249,3 +249,14 @@ def test_every_form_reads_in_arabic_in_the_report(credit) -> None:
     view = evidence_view(_evidence_text(credit()))
     assert view.items and all(item.where for item in view.items), view
     assert all("غير معروفة" not in item.label for item in view.items)
+
+
+def test_a_joint_byline_with_its_roles_in_parentheses() -> None:
+    """Saudi papers print «جدة : واس (إعداد : علي الشهري - تصوير : تركي البوق)» under the title: the
+    parenthesised writer and photographer do not make it any less the agency's credit line."""
+    line = "<p><strong>جدة : واس (إعداد : علي الشهري - تصوير : تركي البوق)</strong></p>"
+    credit = ar(replace=(("</h1>", "</h1>" + line),))
+    assert credit.verdict == "name"
+    assert ("credit_line", "below_title") in forms(credit)
+    other = "<p><strong>جدة : الوئام (إعداد : علي الشهري - تصوير : تركي البوق)</strong></p>"
+    assert ar(replace=(("</h1>", "</h1>" + other),)).verdict == "none"

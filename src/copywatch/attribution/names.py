@@ -176,7 +176,11 @@ def _dateish(tok: str) -> bool:
 
 def _credit_line(line: str, names: _Names) -> bool:
     """A short line naming the outlet with little else: «الرياض - واس», «(و.م.ع)», «Rabat (MAP)»,
-    «واس - جدة», «كواليس اليوم», «المصدر: واس»."""
+    «واس - جدة», «كواليس اليوم», «المصدر: واس». A joint byline's parenthesised roles are not counted
+    against it: «جدة : واس (إعداد : علي الشهري - تصوير : تركي البوق)»."""
+    bare = _ROLES.sub(" ", line)
+    if bare != line and names.find(bare)[1]:
+        line = bare
     ms, hits = names.find(line)
     toks = [m.group() for m in ms]
     if not hits or len(toks) > _MAX_LINE_TOKENS:
@@ -184,6 +188,13 @@ def _credit_line(line: str, names: _Names) -> bool:
     inside = {k for h in hits for k in range(h.start, h.end)}
     others = [t for k, t in enumerate(toks) if k not in inside and not _dateish(t) and t not in _CREDIT_WORDS]
     return len(others) <= _MAX_LINE_OTHERS
+
+
+# a parenthesised group naming the people behind a story: «(إعداد: ...)», «(تصوير: ... - تحرير: ...)»
+_ROLES = re.compile(
+    r"[(\[][^()\[\]]{0,120}(?:إعداد|اعداد|تصوير|تحرير|متابعة|كتابة|ترجمة|photo|par )[^()\[\]]{0,120}[)\]]",
+    re.I,
+)
 
 
 def _dateline(text: str, names: _Names) -> bool:
