@@ -87,3 +87,20 @@ def test_check_config_counts_a_sitemap_named_twice_once(tmp_path):
     assert count and count1
     assert count[0].split("seed(s), ")[1] == count1[0].split("seed(s), ")[1], (count, count1)
     assert os.path.exists(path)
+
+
+def test_subcommands_of_groups_take_the_log_options_and_runs_must_be_positive(scanned):
+    _, path = scanned
+    listed = run("cases", "list", "-v", "--config", str(path))
+    assert listed.returncode == 0, listed.stderr
+    also = run("cases", "-v", "list", "--config", str(path))  # before the subcommand: click's group option
+    assert "Traceback" not in also.stderr
+    zero = run("status", "--config", str(path), "--runs", "0")
+    assert zero.returncode == 2 and "0" in zero.stderr
+
+
+def test_a_wrong_dismissal_reason_is_named(scanned):
+    _, path = scanned
+    proc = run("cases", "set", "1", "dismissed", "--reason", "bogus", "--config", str(path))
+    assert proc.returncode == 2
+    assert "'bogus' is not one" in proc.stderr

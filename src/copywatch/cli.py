@@ -426,7 +426,12 @@ def export(config_path: str, site: str | None, out_dir: str, fmt: str) -> None:
 @main.command()
 @CONFIG_OPTION
 @click.option(
-    "--runs", "max_runs", type=int, default=None, metavar="N", help="Stop after N scans (default: never)."
+    "--runs",
+    "max_runs",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Stop after N scans (default: never).",
 )
 def schedule(config_path: str, max_runs: int | None) -> None:
     """Run scans in the foreground at the times of [schedule] cron (for hosts without cron)."""
@@ -502,7 +507,13 @@ def verify(bundle_dir: str, tsa_cert: str | None) -> None:
 @main.command()
 @CONFIG_OPTION
 @click.option(
-    "--runs", "limit", default=10, show_default=True, metavar="N", help="How many recent runs to show."
+    "--runs",
+    "limit",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    metavar="N",
+    help="How many recent runs to show.",
 )
 def status(config_path: str, limit: int) -> None:
     """Show the last runs, their figures and the errors of each site."""
@@ -824,7 +835,15 @@ def serve(config_path: str, host: str | None, port: int | None) -> None:
     run_serve(config, host, port)  # a ConfigError (no session secret) is one line, exit 2
 
 
-@main.group()
+class _SubGroup(click.Group):
+    """A group of commands under `copywatch` (user, cases): its commands take -v/--log-format too."""
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        _add_log_options(cmd)
+        super().add_command(cmd, name)
+
+
+@main.group(cls=_SubGroup)
 def user() -> None:
     """Users of the web app (roles: editor, legal, admin)."""
 
@@ -849,7 +868,7 @@ def user_add(config_path: str, name: str, role: str, password_stdin: bool) -> No
     click.echo(f"user {u.name}: {u.role}")
 
 
-@main.group()
+@main.group(cls=_SubGroup)
 def cases() -> None:
     """Cases: the state of each uncredited copy (new, confirmed, dismissed, notified, ...)."""
 

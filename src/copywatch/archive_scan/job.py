@@ -28,7 +28,7 @@ from .records import Counts
 from .sources import Source
 
 SPARK_HINT = (
-    'archive-scan needs PySpark and Java 17: pip install -e ".[spark]"'
+    'archive scans need PySpark and Java 17: pip install -e ".[spark]"'
     " (and Java: apt-get install openjdk-17-jre-headless)"
 )
 TASK_ATTEMPTS = 4

@@ -67,7 +67,8 @@ def check_transition(
         allowed = ", ".join(sorted(TRANSITIONS.get(current, ()))) or "none"
         raise TransitionError(f"a case in state {current!r} cannot become {target!r} (allowed: {allowed})")
     if target == "dismissed" and reason not in DISMISS_REASONS:
-        raise TransitionError(f"dismissing needs a reason: one of {', '.join(DISMISS_REASONS)}")
+        given = f"{reason!r} is not one; " if reason else ""
+        raise TransitionError(f"dismissing needs a reason: {given}one of {', '.join(DISMISS_REASONS)}")
     if target == "notified":
         if not notified_to.strip():
             raise TransitionError("notified needs to whom the notice went")
