@@ -24,7 +24,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from . import __version__
 from .alerts import send_alerts
@@ -53,6 +52,7 @@ from .text.charset import decode_html
 from .text.dates import claimed_published_time, predates, published_order
 from .text.extract import canonical_url, extract
 from .text.normalize import normalize_text
+from .urls import site_host as _host
 
 log = logging.getLogger("copywatch")
 
@@ -71,13 +71,6 @@ class ScanSummary:
     uncredited: int
     new_uncredited: tuple[Finding, ...]
     alerts_sent: dict[str, int]
-
-
-def _host(url: str) -> str:
-    """host[:port] without "www.": the outlet's own pages are never candidates."""
-    u = urlsplit(url)
-    h = (u.hostname or "").lower().removeprefix("www.")
-    return f"{h}:{u.port}" if u.port else h
 
 
 def _warc_name(path: str | None) -> str | None:

@@ -70,6 +70,13 @@ def host_key(url: str | httpx.URL) -> str:
     return host if u.port is None else f"{host}:{u.port}"
 
 
+def site_host(url: str) -> str:
+    """host[:port] without "www.": which site a URL is on (the outlet's own pages, short-link hosts)."""
+    u = urlsplit(url)
+    h = (u.hostname or "").lower().removeprefix("www.")
+    return f"{h}:{u.port}" if u.port else h
+
+
 def article_host(netloc_host: str | None, port: int | None, scheme: str) -> str:
     """The host part of ``url_key``: lowercased, www./m./mobile./amp. dropped, non-default port kept."""
     h = (netloc_host or "").lower().rstrip(".")

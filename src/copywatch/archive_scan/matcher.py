@@ -26,9 +26,10 @@ from ..match.fingerprint import run_hashes, word_hashes
 from ..match.index import GRAM_WORDS, ExclusiveIndex
 from ..models import Capture, Document, Finding
 from ..pagination import Seen
-from ..pipeline import Scanner, _host
+from ..pipeline import Scanner
 from ..store import StoredPage
 from ..text.charset import decode_html
+from ..urls import site_host as _host
 from .probe import cheap_text, host_allowed, language_allowed
 from .records import ArchiveRecord, Counts, read_records
 from .sources import OpenOptions, Source

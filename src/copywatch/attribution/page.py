@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from lxml import etree
 
@@ -123,6 +123,7 @@ class _Page:
     order: dict[etree._Element, int]  # document order, for "after the last copied paragraph"
     last_copied: int  # document-order index of the last copied block (-1 if unknown)
     first_copied: etree._Element | None = None  # the first block holding copied text
+    blocks: list[tuple[etree._Element, str]] = field(default_factory=list)  # every block, document order
 
     def lca(self, el: etree._Element) -> etree._Element:
         mine = _ancestors(self.body)
@@ -219,7 +220,7 @@ def _locate(root: etree._Element, references: list[str]) -> _Page:
         body = body.getparent()
     if body.tag in ("html",):
         body = fallback
-    return _Page(root, body, _region(body), order, last, first)
+    return _Page(root, body, _region(body), order, last, first, blocks)
 
 
 def _densest(blocks: list[tuple[etree._Element, str]]) -> etree._Element | None:

@@ -144,7 +144,7 @@ def _name_signals(
         (page.body, before, "body"),
         (page.body, after, "end_of_article"),
     ]
-    items += [(el, text, None) for el, text in _blocks(page.root)]
+    items += [(el, text, None) for el, text in page.blocks]
     for el, text, loose_where in items:
         if any(a.tag == "head" for a in _ancestors(el)):
             continue
@@ -284,7 +284,7 @@ def _title_neighbours(page: _Page) -> list[tuple[etree._Element, str, str]]:
         title = before_body[-1]
     if title is None:
         return []
-    blocks = [(el, t) for el, t in _blocks(page.root) if not any(a.tag == "head" for a in _ancestors(el))]
+    blocks = [(el, t) for el, t in page.blocks if not any(a.tag == "head" for a in _ancestors(el))]
     at = next((i for i, (el, _) in enumerate(blocks) if el is title), None)
     if at is None:
         return []

@@ -4,17 +4,11 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from urllib.parse import urlsplit
 
 from ..text.lxml_guard import LXML
+from ..urls import site_host as _host
 from .fetch import Fetcher
 from .robots import RobotsCache
-
-
-def _host(url: str) -> str:
-    u = urlsplit(url)
-    h = (u.hostname or "").lower().removeprefix("www.")
-    return f"{h}:{u.port}" if u.port else h
 
 
 class ShortLinkResolver:
