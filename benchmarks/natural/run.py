@@ -212,12 +212,12 @@ def score(web_dir: Path, csv_path: Path, base_port: int) -> tuple[dict, list[dic
             c = float(r.get("coverage") or "nan")
         except ValueError:
             c = float("nan")
-        if abs(c - p["share"]) <= 0.1:
+        if round(abs(c - p["share"]), 4) <= 0.1:
             cov_ok += 1
         else:
             cov_dir["over" if c > p["share"] else "under"] += 1
             err("coverage", k, r)
-        if abs(c - p.get("share_first_pass", p["share"])) <= 0.1:
+        if round(abs(c - p.get("share_first_pass", p["share"])), 4) <= 0.1:
             cov_ok_first += 1
     n_rep = len(hits) + len(false)
     ambiguous_false = sum(1 for k in false if k in pairs and pairs[k].get("ambiguous"))

@@ -14,7 +14,7 @@ spans' order tells a reordered copy from an edited one.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 import numpy as np
@@ -68,10 +68,20 @@ RESCUE_SHARE = 0.8  # words found must reach this share of min_coverage for para
 RESCUE_PAGE_SHARE = 0.1  # ...and the copied text this share of the page
 
 
-def _paragraph_coverage(intervals: list[tuple[int, int]], countable: np.ndarray, starts: np.ndarray) -> int:
+REWORDED_SHARE = 0.6  # an uncovered stretch whose words the page carries this much is edited, not dropped
+
+
+def _paragraph_coverage(
+    intervals: list[tuple[int, int]],
+    countable: np.ndarray,
+    starts: np.ndarray,
+    reworded: Callable[[int, int], float] | None = None,
+) -> int:
     """Countable words covered, a paragraph counting whole once PARAGRAPH_SHARE of it is covered and
     none of its sentences was left out: the words an edit replaced were copied too, the words of a
-    sentence the copy dropped (an uncovered stretch of DROPPED_WORDS or more) were not."""
+    sentence the copy dropped (an uncovered stretch of DROPPED_WORDS or more) were not.
+    ``reworded(lo, hi)`` tells a long uncovered stretch [lo, hi) that the page carries in other
+    words (its words there, around the paragraph's copy) from one it dropped."""
     covered = np.zeros(len(countable), dtype=bool)
     for a, b in intervals:
         covered[a:b] = True
@@ -80,19 +90,53 @@ def _paragraph_coverage(intervals: list[tuple[int, int]], countable: np.ndarray,
     per_count = np.bincount(para, weights=countable, minlength=len(starts))
     per_covered = np.bincount(para, weights=covered, minlength=len(starts))
     whole = (per_count > 0) & (per_covered >= PARAGRAPH_SHARE * per_count)
-    # the longest run of uncovered countable words in each paragraph (formula words skipped)
+    # the runs of uncovered countable words in each paragraph (formula words skipped)
     missing = countable & ~covered
+    total = per_covered.copy()
+    total[whole] = per_count[whole]
     for p in np.flatnonzero(whole & (per_covered < per_count)).tolist():
         lo = int(starts[p])
         hi = int(starts[p + 1]) if p + 1 < len(starts) else len(countable)
-        gaps = missing[lo:hi][countable[lo:hi]]
-        run = longest = 0
-        for m in gaps.tolist():
-            run = run + 1 if m else 0
-            longest = max(longest, run)
-        if longest >= DROPPED_WORDS:
-            whole[p] = False
-    return int(per_covered[~whole].sum() + per_count[whole].sum())
+        at = np.flatnonzero(countable[lo:hi]) + lo  # word indices of the countable words
+        run = 0
+        for x, m in enumerate(missing[at].tolist() + [False]):
+            if m:
+                run += 1
+                continue
+            if run >= DROPPED_WORDS:
+                found = reworded(int(at[x - run]), int(at[x - 1]) + 1) if reworded is not None else 0.0
+                if found < REWORDED_SHARE:  # a dropped sentence: the paragraph counts its words found
+                    total[p] = per_covered[p]
+                    break
+                total[p] -= run * (1.0 - found)  # rewritten: its words the page carries were taken
+            run = 0
+    return int(round(total.sum()))
+
+
+def _reworded_check(
+    spans: list[TokenSpan], ex_words: np.ndarray, page_words: np.ndarray
+) -> Callable[[int, int], float]:
+    """``reworded(lo, hi)``: the share of the distinct words of the stretch [lo, hi) of the exclusive
+    that the page carries around its copy of the passages next to the stretch; from REWORDED_SHARE,
+    the copier rewrote the sentence rather than dropping it. Around: the page text from the first
+    to the last word of the spans within DROPPED_WORDS of the stretch, and between the spans just
+    before and just after it; not wider, or a page on the same story would lend it its words."""
+
+    def reworded(lo: int, hi: int) -> float:
+        before = [s.page_end for s in spans if s.ex_end <= lo + 1]
+        after = [s.page_start for s in spans if s.ex_start >= hi - 1]
+        near = [s for s in spans if s.ex_end >= lo - DROPPED_WORDS and s.ex_start <= hi + DROPPED_WORDS]
+        if not near:
+            return 0.0
+        a = min(s.page_start for s in near)
+        b = max(s.page_end for s in near)
+        if before and after:
+            a, b = min(a, max(before)), max(b, min(after))
+        window = page_words[a:b]
+        wanted = np.unique(ex_words[lo:hi])
+        return np.count_nonzero(np.isin(wanted, window)) / len(wanted) if len(wanted) else 0.0
+
+    return reworded
 
 
 def _countable(noncommon: np.ndarray, ex_len: int, k: int) -> np.ndarray:
@@ -118,6 +162,8 @@ def align(
     min_span_words: int = 12,
     min_coverage: float = 0.0,
     paragraphs: np.ndarray | None = None,
+    ex_words: np.ndarray | None = None,
+    page_words: np.ndarray | None = None,
 ) -> Alignment:
     """Align an exclusive's k-word hashes against a page's; both in text order.
 
@@ -130,7 +176,10 @@ def align(
     counts whole, once the page is a copy on the words found alone (``min_coverage``), or nearly so
     with the copied text a real part of the page (``RESCUE_SHARE``, ``RESCUE_PAGE_SHARE``). A copier
     who edits every sentence of a paragraph still reused the paragraph; the words the edits
-    replaced break the spans but are part of what was copied.
+    replaced break the spans but are part of what was copied. With ``ex_words`` and ``page_words``
+    (both texts' word hashes), a long uncovered stretch whose words the page carries around the
+    paragraph's copy (a sentence rewritten, a clause condensed) does not stop the paragraph counting
+    whole; without them, every such stretch counts as dropped.
     """
     common_arr = common if isinstance(common, np.ndarray) else np.fromiter(common, dtype=ex_grams.dtype)
     noncommon = ~np.isin(ex_grams, common_arr) if len(common_arr) else np.ones(len(ex_grams), dtype=bool)
@@ -204,7 +253,10 @@ def align(
     coverage = _union_length(ex_iv, countable) / counted
     page_share = _union_length([(s.page_start, s.page_end) for s in spans]) / max(page_len, 1)
     if paragraphs is not None and len(paragraphs) and coverage >= RESCUE_SHARE * min_coverage:
-        by_paragraph = _paragraph_coverage(ex_iv, countable, paragraphs) / counted
+        reworded = None
+        if ex_words is not None and page_words is not None and len(ex_words) == ex_len:
+            reworded = _reworded_check(spans, ex_words, page_words)
+        by_paragraph = _paragraph_coverage(ex_iv, countable, paragraphs, reworded) / counted
         # Whether a page is a copy is decided on the words found; how much it copied, by paragraph.
         # An edited partial copy (its words found just under min_coverage, its paragraphs over it)
         # is a copy too when it is a real part of the page; a listing page showing a paragraph of

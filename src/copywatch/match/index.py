@@ -310,6 +310,8 @@ class ExclusiveIndex:
                 min_span_words=self.config.min_span_words,
                 min_coverage=self.config.min_coverage,
                 paragraphs=self._paragraph_starts(e_idx),
+                ex_words=word_hashes(self._exclusives[e_idx].text),
+                page_words=page_wh,
             )
             if a.coverage < self.config.min_coverage:
                 continue
