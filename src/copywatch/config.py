@@ -24,6 +24,7 @@ DEFAULT_USER_AGENT = "copywatch/0.1 (+https://github.com/copywatch/copywatch)"
 # Policy numbers that are not settings of their own, named here so they are found in one place.
 MAX_ARTICLE_PAGES = 20  # pages of one paginated article joined, at most
 MAX_INDEX_DOCS = 50  # sitemap/feed documents fetched per site and scan
+MAX_SITEMAP_DEPTH = 3  # sitemap indexes nested deeper than this below a seed are not followed
 FRONTIER_FACTOR = 20  # at most this many times max_pages_per_site URLs are remembered per site
 MIN_ARTICLE_WORDS = 30  # an outlet page with fewer words of text is an index page, not an article
 MAX_SHORT_LINKS = 8  # short links resolved per page, at most (each may cost a fetch)
@@ -130,6 +131,18 @@ class RetentionConfig:
 
 
 @dataclass(frozen=True)
+class ScanConfig:
+    """[scan]: how a scan uses the machine (workers.py)."""
+
+    # processes for the pages' CPU work (parsing, extraction, matching, credit check):
+    # 0 = one per core, 1 = all of it in the scan's own process
+    workers: int = 0
+
+
+MAX_WORKERS = 256  # [scan] workers above this is refused
+
+
+@dataclass(frozen=True)
 class ArchiveConfig:
     """[archive]: scans of web archives (``copywatch archive-scan``)."""
 
@@ -206,6 +219,7 @@ class Config:
     discovery: DiscoveryConfig = field(default_factory=DiscoveryConfig)
     evidence: EvidenceConfig = field(default_factory=EvidenceConfig)
     archive: ArchiveConfig = field(default_factory=ArchiveConfig)
+    scan: ScanConfig = field(default_factory=ScanConfig)
     source: str = ""  # the file it was read from
 
     @property
@@ -220,7 +234,7 @@ class Config:
         """A stable hash of the settings, stored with each run so findings can be reproduced."""
         d = asdict(self)
         # where things go, not how they are found
-        for where in ("source", "store", "report", "alerts", "web", "cases"):
+        for where in ("source", "store", "report", "alerts", "web", "cases", "scan"):
             d.pop(where, None)
         blob = json.dumps(d, sort_keys=True, ensure_ascii=False).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
@@ -241,6 +255,7 @@ _TABLES = {
     "cases": CasesConfig,
     "evidence": EvidenceConfig,
     "archive": ArchiveConfig,
+    "scan": ScanConfig,
 }
 
 
@@ -373,6 +388,11 @@ def parse_config(data: dict[str, Any], source: str = "<config>", base_dir: Path 
             raise ConfigError(f"{source}: [crawl] key '{key}' must be positive, got {getattr(cc, key)}")
     if cc.timeout_seconds <= 0:
         raise ConfigError(f"{source}: [crawl] key 'timeout_seconds' must be positive")
+    if tables["scan"].workers > MAX_WORKERS:
+        raise ConfigError(
+            f"{source}: [scan] key 'workers' must be between 0 (one per core) and {MAX_WORKERS},"
+            f" got {tables['scan'].workers}"
+        )
     if tables["schedule"].cron:
         from croniter import croniter
 
@@ -432,6 +452,7 @@ def parse_config(data: dict[str, Any], source: str = "<config>", base_dir: Path 
         cases=cases,
         evidence=evidence,
         archive=tables["archive"],
+        scan=tables["scan"],
         source=source,
     )
 

@@ -5,7 +5,8 @@ Modules, one concern each (Scrapy's habit):
     robots.py     RFC 9309 around Protego: fetch, cache <= 24 h, 5xx/network error = disallow all
     fetch.py      Fetcher: bounded streaming GET, manual redirects, per-host politeness, retries
     archive.py    WarcArchive: WARC/1.1 request/response/revisit records, SHA-256, rotation
-    discover.py   sitemaps, feeds and links -> the pages of a site (crawl_site, discover_exclusives)
+    discover/     sitemaps, feeds and links -> the pages of a site (crawl_site, discover_exclusives);
+                  sitemaps.py, links.py, site.py, exclusives.py
 
 The contract the pipeline relies on (see docs/RELIABILITY.md for what each part guarantees):
 

@@ -9,21 +9,21 @@ it connects to).
 
 The URLs kept are grouped by host; each host becomes a synthetic site whose "crawl"
 (``CandidateCrawl``) fetches exactly those pages, and the next pages of a paginated article, through
-the scan's own fetcher: robots.txt obeyed (a host whose robots.txt cannot be read is not fetched),
-one request at a time per host, captured to WARC, incremental like any page.
+the scan's own fetcher and the site crawl's page loop (``crawl.discover.Frontier``): robots.txt
+obeyed (a host whose robots.txt cannot be read is not fetched), one request at a time per host,
+the same page and time limits, captured to WARC, incremental like any page.
 """
 
 from __future__ import annotations
 
-import time
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 from ..config import CrawlConfig, SiteConfig
-from ..crawl.discover import SKIP_EXTENSIONS, SiteCrawl, next_page, normalize_url
+from ..crawl.discover import Frontier, SiteCrawl, host_key, is_file_url, normalize_url
 from ..crawl.fetch import Fetcher, KnownPage
 from ..crawl.netpolicy import is_public, parse_ip_literal
 from ..crawl.robots import RobotsCache
@@ -82,7 +82,7 @@ class CandidateFilter:
         url = normalize_url(raw, max_length=self.crawl.max_url_length)
         if url is None:
             return "not a valid http(s) URL"
-        if urlsplit(url).path.lower().endswith(tuple(SKIP_EXTENSIONS)):
+        if is_file_url(url):
             return "a file, not a page"
         host = host_of(url)
         name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
@@ -141,45 +141,16 @@ class CandidateCrawl:
         if err:
             sc.error = err
             return
-        queue = deque(self.urls)
-        seen = set(self.urls)
-        reached: set[str] = set()
-        deadline = time.monotonic() + cfg.max_site_seconds
-        while queue:
-            if sc.fetched >= cfg.max_pages_per_site:
-                sc.limits_hit["max_pages_per_site"] = len(queue)
-                break
-            if time.monotonic() > deadline:
-                sc.limits_hit["max_site_seconds"] = len(queue)
-                break
-            url = queue.popleft()
-            if url in reached:
-                continue
-            if not robots.allowed(url):
-                sc.limits_hit["robots_disallowed"] = sc.limits_hit.get("robots_disallowed", 0) + 1
-                continue
-            k = known(url)
-            cap = fetcher.fetch(url, kind="html", known=k)
-            sc.fetched += 1
-            if cap.outcome == "not_modified":
-                sc.unchanged += 1
-            elif cap.outcome in ("ok", "truncated") and cap.status == 200:
-                if k is None:
-                    sc.new += 1
-                elif k.sha256 == cap.sha256:
-                    sc.unchanged += 1
-                else:
-                    sc.changed += 1
-            else:
-                sc.failed += 1
-                continue
-            final = normalize_url(cap.final_url) or cap.final_url
-            reached.add(final)
-            self._found_by.setdefault(final, self._found_by[url])
-            following = next_page(cap.body, cap.content_type, cap.final_url)
-            nxt = normalize_url(following, max_length=cfg.max_url_length) if following else None
-            if nxt and nxt not in seen and host_of(nxt) == host_of(url):
-                seen.add(nxt)
-                queue.append(nxt)
-                self._found_by.setdefault(nxt, self._found_by[url])
+
+        def queued(url: str, on: str) -> None:  # a next page was found by what found its first page
+            self._found_by.setdefault(url, self._found_by.get(on, ""))
+
+        # the site crawl's page loop: the limits, robots.txt, one look per final URL, next pages
+        front = Frontier(sc, fetcher, robots, cfg, known, {host_key(u) for u in self.urls}, queued)
+        for url in self.urls:
+            front.add(url, None, None, "seed")
+        for cap in front.run():
+            self._found_by.setdefault(
+                normalize_url(cap.final_url) or cap.final_url, self._found_by.get(cap.url, "")
+            )
             yield cap

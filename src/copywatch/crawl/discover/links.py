@@ -1,0 +1,104 @@
+"""Links of an HTML page: its <a>/<area> hrefs, its next page (rel=next), read with a pull parser.
+
+The pull parser is fed a piece at a time, so a caller that stops early (enough links, the next
+page found) has parsed only that far, and elements already passed are dropped as it goes: a 5 MB
+page of a million links costs what its first few thousand do, in memory near one piece.
+``SKIP_EXTENSIONS``: URLs that name a file, not a page, are not fetched as pages.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from urllib.parse import urljoin, urlsplit
+
+import lxml.etree
+
+from ...text.charset import decode_html
+from ...text.lxml_guard import serialized
+
+SKIP_EXTENSIONS = frozenset(
+    ".jpg .jpeg .png .gif .webp .svg .ico .bmp .pdf .zip .rar .7z .mp3 .mp4 .m4a .avi .mov .webm .css .js"
+    " .woff .woff2 .ttf .doc .docx .xls .xlsx .ppt .pptx .exe .apk .dmg".split()
+)
+_SKIP = tuple(SKIP_EXTENSIONS)
+
+MAX_LINKS_PER_PAGE = 5000  # [crawl] max_links_per_page's default
+_FEED = 64 * 1024  # characters handed to the pull parser at a time
+
+
+def is_file_url(url: str) -> bool:
+    """True if the URL's path names a file (an image, a PDF, a script ...), not a page."""
+    return urlsplit(url).path.lower().endswith(_SKIP)
+
+
+def _tags(body: bytes, content_type: str, tags: tuple[str, ...]) -> Iterator[lxml.etree._Element]:
+    """The ``tags`` elements of an HTML page as the parser reaches them (their attributes are
+    read; their content may not be parsed yet). huge_tree: nothing nested deeper than 255
+    elements is dropped."""
+    text, _ = decode_html(body, content_type)
+    if not text.strip():
+        return
+    parser = lxml.etree.HTMLPullParser(events=("start", "end"), huge_tree=True)
+    try:
+        for at in range(0, len(text), _FEED):
+            parser.feed(text[at : at + _FEED])
+            yield from _events(parser, tags)
+        parser.close()
+        yield from _events(parser, tags)
+    except (lxml.etree.ParserError, lxml.etree.XMLSyntaxError, ValueError):
+        return
+
+
+def _events(parser: lxml.etree.HTMLPullParser, tags: tuple[str, ...]) -> Iterator[lxml.etree._Element]:
+    for event, el in parser.read_events():
+        if event == "start":
+            if el.tag in tags:
+                yield el
+        elif el.tag not in ("html", "head", "body"):
+            # fully parsed and looked at: empty it, and drop the finished siblings before it
+            el.clear(keep_tail=True)
+            parent = el.getparent()
+            while parent is not None and el.getprevious() is not None:
+                del parent[0]
+
+
+def _base(el: lxml.etree._Element, base: str) -> str:
+    return urljoin(base, el.get("href", "")) if el.get("href") else base
+
+
+@serialized
+def extract_links(
+    body: bytes, content_type: str, base_url: str, limit: int = MAX_LINKS_PER_PAGE
+) -> list[str]:
+    """The href of the first ``limit`` <a>/<area> of an HTML page, made absolute (honouring
+    <base href>); the parse stops there. ``len(result) == limit`` means there may be more."""
+    base, out = base_url, []
+    for el in _tags(body, content_type, ("a", "area", "base")):
+        if el.tag == "base":
+            base = _base(el, base)
+        elif el.get("href"):
+            out.append(urljoin(base, el.get("href", "")))
+            if len(out) >= limit:
+                break
+    return out
+
+
+_NEXT = re.compile(rb"next", re.IGNORECASE)  # a plain word: a linear search whatever the page
+
+
+@serialized
+def next_page(body: bytes, content_type: str, base_url: str) -> str | None:
+    """The page that continues this one (``rel="next"`` on a <link> or <a>), made absolute.
+
+    A long article split over several pages links its pages this way; so do listings.
+    """
+    if not _NEXT.search(body):  # most pages have none: skip the parse
+        return None
+    base = base_url
+    for el in _tags(body, content_type, ("link", "a", "base")):
+        if el.tag == "base":
+            base = _base(el, base)
+        elif "next" in (el.get("rel") or "").lower().split() and el.get("href"):
+            return urljoin(base, el.get("href", ""))
+    return None
