@@ -24,7 +24,7 @@ import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -183,11 +183,30 @@ class _IterStream(io.RawIOBase):
 
 
 def _s3_client() -> object:
+    """An S3 client as boto3 configures it: credentials and region from the environment or
+    ~/.aws, and the endpoint from ``AWS_ENDPOINT_URL_S3`` / ``AWS_ENDPOINT_URL`` when set (an
+    S3-compatible store, or the tests' local S3 server)."""
     try:
         import boto3
     except ImportError as e:
-        raise SourceError("s3:// and s3a:// paths need boto3 (pip install boto3), or an https prefix") from e
+        raise SourceError(
+            's3:// and s3a:// paths need boto3 (pip install -e ".[spark]"), or an https prefix'
+        ) from e
     return boto3.client("s3")
+
+
+def _s3_object(file: str, args: dict[str, str]) -> Any:
+    """``get_object``'s body, or a SourceError naming the file and S3's reason."""
+    client = _s3_client()
+    from botocore.exceptions import BotoCoreError, ClientError  # boto3's own dependency
+
+    try:
+        return client.get_object(**args)["Body"]  # type: ignore[attr-defined]
+    except ClientError as e:
+        err = e.response.get("Error", {})
+        raise SourceError(f"{file}: S3 {err.get('Code', 'error')}: {err.get('Message', e)}") from e
+    except BotoCoreError as e:  # no credentials, the endpoint unreachable, ...
+        raise SourceError(f"{file}: S3: {e}") from e
 
 
 def _s3_split(url: str) -> tuple[str, str]:
@@ -228,11 +247,12 @@ def open_stream(file: str, opts: OpenOptions, offset: int = 0, length: int | Non
         return io.BufferedReader(_IterStream(response.iter_raw(1 << 16), close), 1 << 16)
     if low.startswith(("s3://", "s3a://")):
         bucket, key = _s3_split(file)
-        s3 = _s3_client()
+        if not bucket or not key:
+            raise SourceError(f"{file}: an S3 URL is s3://BUCKET/KEY")
         args: dict[str, str] = {"Bucket": bucket, "Key": key}
         if offset or length is not None:
             args["Range"] = f"bytes={offset}-{'' if length is None else offset + length - 1}"
-        body = s3.get_object(**args)["Body"]  # type: ignore[attr-defined]
+        body = _s3_object(file, args)
         return io.BufferedReader(_IterStream(iter(lambda: body.read(1 << 16), b""), body.close), 1 << 16)
     path = file[len("file://") :] if low.startswith("file://") else file
     fh = open(path, "rb")  # noqa: SIM115 - returned to the caller, who closes it
