@@ -15,9 +15,7 @@ characters) as ``<U+0001>``-style tags, so a hostile title cannot break the file
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -25,6 +23,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from ..models import Finding
+from .atomic import atomic_binary_file
 from .evidence_csv import CSV_COLUMNS, FORMULA_TRIGGERS, safe_text
 
 SHEET_TITLE = "evidence"
@@ -70,16 +69,6 @@ def write_xlsx(findings: Iterable[Finding], path: Path) -> Path:
                 cell.data_type = "s"  # a string, even when it starts with "="
                 if text and text[0] in FORMULA_TRIGGERS:
                     cell.quotePrefix = True
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            wb.save(out)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_binary_file(path) as out:
+        wb.save(out)
     return path
