@@ -94,6 +94,17 @@ CREDITED = {
         {},
         "link",
     ),
+    # links to the exclusive through an AMP cache: the cache serves a copy (200), no redirect says where
+    "Google AMP cache link": (
+        f'<div>{A}<p><a href="https://kawalisalyaoum-com.cdn.ampproject.org/c/s/kawalisalyaoum.com/2024/05/12/alaalaf-khotta-sirriya/amp/">الرابط</a></p></div>',
+        {},
+        "link",
+    ),
+    "Google AMP viewer link": (
+        f'<div>{A}<p>Source : <a href="https://www.google.com/amp/s/www.kawalisalyaoum.com/2024/05/12/alaalaf-khotta-sirriya/amp">lien</a></p></div>',
+        {},
+        "link",
+    ),
     "quotation attribution": (
         f"<blockquote>{A}<footer><cite>كواليس اليوم</cite></footer></blockquote>",
         {},

@@ -89,14 +89,45 @@ def article_host(netloc_host: str | None, port: int | None, scheme: str) -> str:
     return h
 
 
+_AMP_CACHE = re.compile(r"/(?:c|v|i|r|wp)/(s/)?([^/?#]+\.[^/?#]+)(.*)", re.DOTALL)
+_GOOGLE_AMP = re.compile(r"/amp/(s/)?([^/?#]+\.[^/?#]+)(.*)", re.DOTALL)
+
+
+def unwrap_amp_cache(url: str) -> str:
+    """The publisher's URL behind an AMP cache address, else ``url`` as it is.
+
+    Google's cache serves ``https://example-com.cdn.ampproject.org/c/s/example.com/path`` (``s/``:
+    https; ``/v/``, ``/i/`` for viewer and images), Bing's the same under ``bing-amp.com``, and
+    Google's viewer ``https://www.google.com/amp/s/example.com/path``. A link there is a link to
+    the publisher's page: the cache answers 200 with a copy, so no redirect would tell.
+    """
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    host = (parts.hostname or "").lower()
+    if host.endswith((".cdn.ampproject.org", ".bing-amp.com")):
+        m = _AMP_CACHE.fullmatch(parts.path)
+    elif re.fullmatch(r"(www\.)?google\.[a-z.]{2,6}", host):
+        m = _GOOGLE_AMP.fullmatch(parts.path)
+    else:
+        return url
+    if m is None:
+        return url
+    scheme = "https" if m.group(1) else "http"
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{scheme}://{m.group(2)}{m.group(3) or '/'}{query}"
+
+
 def url_key(url: str, base: str = "") -> tuple[str, str, str] | None:
     """(host, path, query) of a URL with the variants of "the same page" folded together.
 
-    http/https, www./m./amp. hosts, a trailing slash, AMP forms (/amp, /amp/..., .amp.html, ?amp=1),
-    tracking parameters (utm_*, fbclid, ...) and the fragment do not make a different article.
+    http/https, www./m./amp. hosts, a trailing slash, AMP forms (/amp, /amp/..., .amp.html, ?amp=1,
+    and the AMP caches' addresses of the page: ``unwrap_amp_cache``), tracking parameters (utm_*,
+    fbclid, ...) and the fragment do not make a different article.
     """
     try:
-        parts = urlsplit(urljoin(base, url.strip()) if base else url.strip())
+        parts = urlsplit(unwrap_amp_cache(urljoin(base, url.strip()) if base else url.strip()))
         port = parts.port
     except ValueError:
         return None
