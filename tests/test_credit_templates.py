@@ -105,6 +105,11 @@ CREDITED = {
         {},
         "link",
     ),
+    "WordPress caption between paragraphs": (
+        f'<div>{P(AR_P[:2])}<div class="wp-caption"><img src="i.jpg"><p class="wp-caption-text">صورة كواليس اليوم</p></div>{P(AR_P[2:])}</div>',
+        {},
+        "name",
+    ),
     "quotation attribution": (
         f"<blockquote>{A}<footer><cite>كواليس اليوم</cite></footer></blockquote>",
         {},

@@ -130,6 +130,17 @@ def _link_signals(
             out.credit("link_article" if kind == "article" else "link_home", shown, where)
 
 
+def _in_caption(el: etree._Element) -> bool:
+    """A photo's caption: ``figure``/``figcaption``, or a theme's caption box (WordPress's classic
+    ``div.wp-caption`` with ``p.wp-caption-text``, ``image-caption``), within three levels."""
+    for a in _ancestors(el)[:3]:
+        if a.tag in ("figure", "figcaption"):
+            return True
+        if "caption" in str(a.get("class") or "").lower():
+            return True
+    return False
+
+
 def _name_signals(
     page: _Page, exclusive: Exclusive, outlet: OutletConfig, notice: str, out: _Collector
 ) -> bool:
@@ -149,7 +160,7 @@ def _name_signals(
         if any(a.tag == "head" for a in _ancestors(el)):
             continue
         eligible = page.in_region(el) and not page.furniture(el) and not _in_link_list(el)
-        in_figure = any(a.tag in ("figure", "figcaption") for a in _ancestors(el)[:3])
+        in_figure = _in_caption(el)
         where = loose_where or page.where(el)
         for sentence in _sentences(text):
             if _is_notice(sentence, notice_norm):
