@@ -17,7 +17,8 @@ Stages, each timed over all pages, ``--repeat`` times (the best run counts; the 
 - matching: ``match.index.ExclusiveIndex.match`` on the extracted text
 - attribution: ``attribution.attribute`` on each page that matched (pages/s of those pages)
 - also, the other reads of the same bytes a scan makes today: the crawler's ``next_page`` +
-  ``extract_links`` and ``claimed_published_time``.
+  ``extract_links`` (and ``links_and_next``, both in one pass, where it exists) and
+  ``claimed_published_time``.
 - page reads, today: what the pipeline asks of every page, each read on its own: ``extract``,
   ``claimed_published_time``, ``next_page``;
 - only when a ``copywatch.text.parsed`` module exists: the same through its ``ParsedPage`` (one
@@ -278,6 +279,15 @@ def main() -> int:
         "attribution": (attribution, f"attribute() on the {len(matched)} pages that matched"),
         "links (crawler)": (links, "next_page + extract_links"),
     }
+    one_pass = _optional("copywatch.crawl.discover", "links_and_next")
+    if one_pass is not None:
+
+        def links_one_pass() -> int:
+            for c in pages:
+                one_pass(c.body, c.content_type, c.final_url)
+            return len(pages)
+
+        stages["links, one pass"] = (links_one_pass, "links_and_next (the crawler's two reads in one)")
     if claimed is not None:
 
         def dates() -> int:

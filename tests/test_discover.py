@@ -10,7 +10,15 @@ from pathlib import Path
 import pytest
 
 from copywatch.config import SiteConfig
-from copywatch.crawl.discover import crawl_site, discover_exclusives, normalize_url, parse_index
+from copywatch.crawl.discover import (
+    crawl_site,
+    discover_exclusives,
+    extract_links,
+    links_and_next,
+    next_page,
+    normalize_url,
+    parse_index,
+)
 from copywatch.crawl.fetch import Fetcher, KnownPage
 from copywatch.crawl.robots import RobotsCache
 from hostile_server import HostileServer, html, local_config, send
@@ -289,3 +297,24 @@ def test_exclusives_are_read_up_to_the_limit_and_the_stop_is_said(site: HostileS
         fetcher.close()
     assert len(found) == 1
     assert any("stopped at 1 articles" in p for p in problems)
+
+
+@pytest.mark.parametrize(
+    "page, limit",
+    [
+        (b'<html><head><link rel="next" href="/p/2"></head><body><a href="/a">a</a><a href="b">b</a>'
+         b"</body></html>", 10),
+        (b'<html><head><base href="http://x.test/sub/"></head><body><a href="a">a</a><area href="m">'
+         b'<a rel="prev next" href="n2">next</a></body></html>', 10),
+        (b"<html><body>" + b"".join(b'<a href="/l%d">l</a>' % i for i in range(50))
+         + b'<a rel="next" href="/late"></a></body></html>', 20),  # the next page after the links' limit
+        (b"<html><body><a href=''>empty</a><a>none</a>no next here</body></html>", 5),
+        (b"", 5),
+    ],
+)  # fmt: skip
+def test_links_and_next_in_one_pass_answer_what_the_two_functions_do(page: bytes, limit: int) -> None:
+    ct, base = "text/html; charset=utf-8", "http://x.test/dir/page"
+    assert links_and_next(page, ct, base, limit) == (
+        next_page(page, ct, base),
+        extract_links(page, ct, base, limit),
+    )

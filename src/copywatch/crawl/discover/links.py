@@ -102,3 +102,33 @@ def next_page(body: bytes, content_type: str, base_url: str) -> str | None:
         elif "next" in (el.get("rel") or "").lower().split() and el.get("href"):
             return urljoin(base, el.get("href", ""))
     return None
+
+
+@serialized
+def links_and_next(
+    body: bytes, content_type: str, base_url: str, limit: int = MAX_LINKS_PER_PAGE
+) -> tuple[str | None, list[str]]:
+    """``(next_page(...), extract_links(...))`` in one decode and one pass of the pull parser: what
+    the crawler asks of a page whose links it follows. The pass stops at ``limit`` links as
+    ``extract_links`` does; a next page not met by then is looked for as ``next_page`` would."""
+    base, out, following = base_url, [], None
+    look_for_next = _NEXT.search(body) is not None
+    for el in _tags(body, content_type, ("a", "area", "base", "link")):
+        if el.tag == "base":
+            base = _base(el, base)
+            continue
+        href = el.get("href")
+        if not href:
+            continue
+        if look_for_next and following is None and el.tag in ("a", "link"):
+            if "next" in (el.get("rel") or "").lower().split():
+                following = urljoin(base, href)
+        if el.tag != "link":
+            out.append(urljoin(base, href))
+            if len(out) >= limit:
+                break
+    else:
+        return following, out
+    if look_for_next and following is None:
+        following = next_page(body, content_type, base_url)  # the lock is re-entrant
+    return following, out

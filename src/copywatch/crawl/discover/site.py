@@ -27,7 +27,7 @@ from ...models import Capture, SiteResult
 from ...urls import host_key, normalize_url
 from ..fetch import Fetcher, KnownPage
 from ..robots import RobotsCache
-from .links import extract_links, is_file_url, next_page
+from .links import is_file_url, links_and_next, next_page
 from .sitemaps import DiscoveredPage, IndexDocument, SitemapWalk, Source, Unread, stored_if_unchanged
 
 
@@ -131,15 +131,17 @@ class Frontier:
         cfg = self.cfg
         # The next page of a paginated article is followed wherever the page came from (a
         # sitemap lists only the first page), at the same depth: it is the same article.
-        following = next_page(cap.body, cap.content_type, cap.final_url)
+        if depth is None or depth >= cfg.max_depth:
+            following = next_page(cap.body, cap.content_type, cap.final_url)
+            if following:
+                self._queue(following, depth, cap)
+            if depth is not None:
+                self.sc._hit("max_depth")
+            return
+        # both in one pass of the parser
+        following, links = links_and_next(cap.body, cap.content_type, cap.final_url, cfg.max_links_per_page)
         if following:
             self._queue(following, depth, cap)
-        if depth is None:
-            return
-        if depth >= cfg.max_depth:
-            self.sc._hit("max_depth")
-            return
-        links = extract_links(cap.body, cap.content_type, cap.final_url, cfg.max_links_per_page)
         if len(links) >= cfg.max_links_per_page:
             self.sc._hit("max_links_per_page")  # the rest of the page's links are not read
         for link in links:
