@@ -105,6 +105,11 @@ CREDITED = {
         {},
         "link",
     ),
+    "a list of the article's sources": (
+        f'<div>{A}<p>المصادر:</p><ul><li><a href="{AR_URL}">كواليس اليوم</a></li><li><a href="https://h.example/">هسبريس</a></li><li><a href="https://l.example/">لوسيت</a></li></ul></div>',
+        {},
+        "link",
+    ),
     "WordPress caption between paragraphs": (
         f'<div>{P(AR_P[:2])}<div class="wp-caption"><img src="i.jpg"><p class="wp-caption-text">صورة كواليس اليوم</p></div>{P(AR_P[2:])}</div>',
         {},

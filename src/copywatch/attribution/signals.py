@@ -109,7 +109,11 @@ def _link_signals(
             continue
         kind = classify(href)
         shown = href
-        eligible = page.in_region(a) and not page.furniture(a) and not _in_link_list(a)
+        placed = page.in_region(a) and not page.furniture(a)
+        # one item of a list of 3+ links (a blogroll, a partner list) credits nobody, unless it is a
+        # link to the exclusive itself: a list of the article's sources
+        listed = _in_link_list(a)
+        eligible = placed and not listed
         if kind == "external" and eligible and resolve is not None and resolved < _MAX_RESOLVE:
             resolved += 1
             try:
@@ -122,7 +126,7 @@ def _link_signals(
         if kind not in ("article", "home", "outlet_other"):
             continue
         where = page.where(a)
-        if not eligible:
+        if not placed or (listed and kind != "article"):
             out.decoy("furniture_link", shown, where)
         elif kind == "outlet_other":
             out.decoy("other_article_link", shown, where)
