@@ -110,6 +110,11 @@ CREDITED = {
         {},
         "link",
     ),
+    "a dateline with the date after the name": (
+        f"<div><p>الرباط - كواليس اليوم 24 نوفمبر 2024</p>{A}</div>",
+        {},
+        "name",
+    ),
     "WordPress caption between paragraphs": (
         f'<div>{P(AR_P[:2])}<div class="wp-caption"><img src="i.jpg"><p class="wp-caption-text">صورة كواليس اليوم</p></div>{P(AR_P[2:])}</div>',
         {},
@@ -217,6 +222,11 @@ NOT_CREDITED = {
     "related headline with the outlet's title suffix": (
         f'<div>{A}<ul><li><a href="https://kawalisalyaoum.com/a/">الجفاف يضرب | كواليس اليوم</a></li></ul></div>',
         {},
+    ),
+    "a look-alike outlet": (f"<div>{A}<p>المصدر: كواليس بريس</p></div>", {}),
+    "a look-alike outlet, in French": (
+        f"<div>{F}<p>Source : Kawalis Alyaoum Press</p></div>",
+        {"ex": FR_EX, "copied": FR_EX.text},
     ),
     "طالع أيضا": (
         f'<div>{A}<p>طالع أيضا: <a href="https://kawalisalyaoum.com/a/">الجفاف - كواليس اليوم</a></p></div>',

@@ -16,6 +16,7 @@ from .vocabulary import (
     _CREDIT_WORDS,
     _DATE_WORDS,
     _FILLERS,
+    _LOOKALIKE_TAILS,
     _MAX_GAP,
     _MAX_LINE_OTHERS,
     _MAX_LINE_TOKENS,
@@ -98,7 +99,9 @@ class _Names:
                 if tuple(toks[i : i + length]) in self.short:
                     found, is_short = length, True
                     break
-            if found:
+            if found and i + found < len(toks) and toks[i + found] in _LOOKALIKE_TAILS:
+                i += found + 1  # «كواليس بريس», "Kawalis News": another outlet's name, not this one
+            elif found:
                 hits.append(_Hit(i, i + found, ms[i].start(), ms[i + found - 1].end(), is_short))
                 i += found
             else:

@@ -74,6 +74,15 @@ _SOURCE_LINE_STARTS = tuple(
 _MAX_GAP = 4
 # Words that may stand next to the name on a bare credit line ("موقع كواليس اليوم", "le site ...").
 _FILLERS = frozenset(_tokens("موقع صحيفة جريدة يومية الموقع الإلكتروني عن le la site du de journal par"))
+# Words that make a name another outlet's when they follow it: «كواليس بريس», "Kawalis News".
+# (An outlet whose own name ends so configures that longer name: it matches first.) No numbers: a
+# date follows the name in datelines («الرباط - كواليس اليوم 24 نوفمبر»).
+_LOOKALIKE_TAILS = frozenset(
+    _tokens(
+        """بريس بوست نيوز تايمز انفو أنفو إنفو اكسبريس إكسبريس ميديا تيفي press post news info infos
+        times tv media express hebdo"""
+    )
+)
 _PAREN_OPEN = "(["
 _PAREN_CLOSE = ")]"
 
