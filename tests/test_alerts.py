@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 from aiosmtpd.controller import Controller
-from tests.test_store import finding, results
+from tests.fixtures.findings import scan_results, stored_finding
+from tests.fixtures.http_server import LocalServer
 
 from copywatch.alerts import send_alerts
 from copywatch.config import AlertsConfig
@@ -55,24 +55,20 @@ def webhook():
         def log_message(self, *a):
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/hook", received, status
-    finally:
-        server.shutdown()
+    with LocalServer(Handler) as server:
+        yield server.url("/hook"), received, status
 
 
 def seeded_store(tmp_path) -> Store:
     store = Store(tmp_path / "cw.db")
     store.commit_scan(
-        results(
+        scan_results(
             "r1",
             "2026-01-01T00:00:00Z",
             [
-                finding(page_url="http://copier/1", page_title="نسخة بلا مصدر"),
-                finding(page_url="http://copier/2", attribution="link"),  # credited: no alert
-                finding(page_url="http://copier/3", partner=True),  # a partner: no alert
+                stored_finding(page_url="http://copier/1", page_title="نسخة بلا مصدر"),
+                stored_finding(page_url="http://copier/2", attribution="link"),  # credited: no alert
+                stored_finding(page_url="http://copier/3", partner=True),  # a partner: no alert
             ],
         )
     )

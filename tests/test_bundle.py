@@ -13,7 +13,7 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
-from tests.fixtures.findings import make_finding
+from tests.fixtures.evidence import copy_page, corrupted_warc, warc_finding, write_warc
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
@@ -24,56 +24,22 @@ from copywatch.report.bundle import export_bundle, verify_bundle
 from copywatch.report.evidence_csv import CSV_COLUMNS
 
 
-def page(n: int) -> bytes:
-    return f"<html><body><h1>نسخة {n}</h1><p>{'نص منقول ' * 50}</p></body></html>".encode()
-
-
-def write_warc(path: Path, pages: dict[str, bytes], *, with_requests: bool = True) -> dict[str, int]:
-    """A gzipped WARC with a response (and request) per page, as the crawler writes; returns offsets."""
-    offsets: dict[str, int] = {}
-    with path.open("wb") as out:
-        writer = WARCWriter(out, gzip=True)
-        # A record unrelated to any finding first, so offsets are not all 0.
-        writer.write_record(writer.create_warc_record("", "warcinfo", payload=BytesIO(b"software: test\r\n")))
-        for url, body in pages.items():
-            http = StatusAndHeaders(
-                "200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1"
-            )
-            resp = writer.create_warc_record(url, "response", payload=BytesIO(body), http_headers=http)
-            offsets[url] = out.tell()
-            writer.write_record(resp)
-            if with_requests:
-                req_http = StatusAndHeaders("GET / HTTP/1.1", [("Host", "copycat.ma")], is_http_request=True)
-                req = writer.create_warc_record(url, "request", payload=BytesIO(b""), http_headers=req_http)
-                req.rec_headers.add_header(
-                    "WARC-Concurrent-To", resp.rec_headers.get_header("WARC-Record-ID")
-                )
-                writer.write_record(req)
-    return offsets
-
-
-def finding(url: str, body: bytes, offset: int, site: str = "copycat.ma", **kw: object) -> Finding:
-    return make_finding(**{
-        "site": site, "page_url": url, "page_title": "عنوان", "exclusive_title": "حصري", "coverage": 0.9,
-        "similarity": 0.95, "first_seen": "2026-11-29T12:00:00Z", "captured_at": "2026-11-29T12:00:00Z",
-        "sha256": hashlib.sha256(body).hexdigest(), "warc_file": "crawl-1.warc.gz", "warc_offset": offset,
-        **kw,
-    })  # fmt: skip
-
-
 @pytest.fixture
 def crawl(tmp_path: Path) -> tuple[Path, list[Finding]]:
     warc_dir = tmp_path / "warc"
     warc_dir.mkdir()
-    pages = {f"https://copycat.ma/a/{n}": page(n) for n in range(3)}
-    pages["https://other.ma/b"] = page(9)
+    pages = {f"https://copycat.ma/a/{n}": copy_page(n) for n in range(3)}
+    pages["https://other.ma/b"] = copy_page(9)
     offsets = write_warc(warc_dir / "crawl-1.warc.gz", pages)
     findings = [
-        finding(u, b, offsets[u], site="other.ma" if "other" in u else "copycat.ma") for u, b in pages.items()
+        warc_finding(u, b, offsets[u], site="other.ma" if "other" in u else "copycat.ma")
+        for u, b in pages.items()
     ]
     # The same page copying a second exclusive: its capture goes into the bundle once.
     findings.append(
-        finding("https://copycat.ma/a/0", pages["https://copycat.ma/a/0"], offsets["https://copycat.ma/a/0"])
+        warc_finding(
+            "https://copycat.ma/a/0", pages["https://copycat.ma/a/0"], offsets["https://copycat.ma/a/0"]
+        )
     )
     return warc_dir, findings
 
@@ -187,7 +153,7 @@ def test_missing_or_mismatched_capture_refuses_to_export(
 ) -> None:
     warc_dir, findings = crawl
     good = findings[0]
-    lost = finding("https://copycat.ma/lost", b"x", 0)
+    lost = warc_finding("https://copycat.ma/lost", b"x", 0)
     lost = Finding(**{**lost.__dict__, "warc_file": "gone.warc.gz"})
     altered = Finding(**{**good.__dict__, "sha256": "00" * 32})
     with pytest.raises(ExportError) as err:
@@ -214,7 +180,7 @@ def test_refuses_to_overwrite_and_to_export_nothing(
 def test_uncompressed_source_warc_is_bundled_with_digests_intact(tmp_path: Path) -> None:
     warc_dir = tmp_path / "warc"
     warc_dir.mkdir()
-    body = page(1)
+    body = copy_page(1)
     with (warc_dir / "crawl-1.warc.gz").open("wb") as out:
         writer = WARCWriter(out, gzip=False)
         http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
@@ -222,7 +188,7 @@ def test_uncompressed_source_warc_is_bundled_with_digests_intact(tmp_path: Path)
         writer.write_record(
             writer.create_warc_record("https://c.ma/1", "response", payload=BytesIO(body), http_headers=http)
         )
-    out_dir = export_bundle([finding("https://c.ma/1", body, offset)], tmp_path / "b", warc_dir=warc_dir)
+    out_dir = export_bundle([warc_finding("https://c.ma/1", body, offset)], tmp_path / "b", warc_dir=warc_dir)
     assert verify_bundle(out_dir) == []
 
 
@@ -251,13 +217,11 @@ def test_readme_payload_check_gives_each_findings_sha256(
 def test_export_refuses_a_record_whose_block_digest_fails(tmp_path: Path) -> None:
     """Issue 12 item 7: a record changed after capture is not copied into a fresh bundle (verify would
     reject it); export names the file and offset in one line and writes nothing."""
-    from tests.test_wacz import corrupted_warc
-
     warc_dir = tmp_path / "warc"
     warc_dir.mkdir()
-    pages = {f"https://copycat.ma/a/{n}": page(n) for n in range(3)}
+    pages = {f"https://copycat.ma/a/{n}": copy_page(n) for n in range(3)}
     offsets = corrupted_warc(warc_dir / "crawl-1.warc.gz", pages, corrupt="https://copycat.ma/a/2")
-    findings = [finding(u, b, offsets[u]) for u, b in pages.items()]
+    findings = [warc_finding(u, b, offsets[u]) for u, b in pages.items()]
     out = tmp_path / "bundle"
     with pytest.raises(ExportError) as err:
         export_bundle(findings, out, warc_dir=warc_dir)

@@ -6,31 +6,10 @@ import sqlite3
 from dataclasses import replace
 
 import pytest
-from tests.fixtures.findings import make_finding
+from tests.fixtures.findings import scan_results, stored_finding
 
-from copywatch.models import Exclusive, Finding, RunInfo, SiteResult, Span
-from copywatch.store import SCHEMA_VERSION, ScanResults, Store
-
-
-def finding(**kw) -> Finding:
-    return make_finding(**{
-        "site": "s", "page_url": "http://s/a", "page_title": "t", "exclusive_url": "https://o/x",
-        "exclusive_title": "x", "coverage": 0.9, "similarity": 0.8,
-        "first_seen": "2026-01-01T00:00:00Z", "captured_at": "2026-01-01T00:00:00Z",
-        "spans": (Span(0, 5, 10, 15),), "page_text": "0123456789abcde", **kw,
-    })  # fmt: skip
-
-
-def results(run_id: str, started: str, findings=()) -> ScanResults:
-    run = RunInfo(
-        run_id=run_id,
-        started_at=started,
-        finished_at=started,
-        status="success",
-        sites=(SiteResult(site="s", pages_fetched=1),),
-    )
-    ex = Exclusive(url="https://o/x", fetched_url="http://127.0.0.1/x", title="x", text="نص")
-    return ScanResults(run=run, exclusives=[ex], pages=[], findings=list(findings))
+from copywatch.models import Span
+from copywatch.store import SCHEMA_VERSION, Store
 
 
 def test_pragmas_and_migrations_are_idempotent(tmp_path):
@@ -57,9 +36,9 @@ def test_newer_store_is_refused(tmp_path):
 
 def test_known_copy_keeps_first_seen_and_spans_round_trip(tmp_path):
     with Store(tmp_path / "cw.db") as s:
-        s.commit_scan(results("r1", "2026-01-01T00:00:00Z", [finding()]))
-        later = finding(first_seen="2026-02-01T00:00:00Z", coverage=0.5)
-        s.commit_scan(results("r2", "2026-02-01T00:00:00Z", [later]))
+        s.commit_scan(scan_results("r1", "2026-01-01T00:00:00Z", [stored_finding()]))
+        later = stored_finding(first_seen="2026-02-01T00:00:00Z", coverage=0.5)
+        s.commit_scan(scan_results("r2", "2026-02-01T00:00:00Z", [later]))
         [f] = s.findings()
         assert f.first_seen == "2026-01-01T00:00:00Z"
         assert f.coverage == 0.5
@@ -71,8 +50,8 @@ def test_known_copy_keeps_first_seen_and_spans_round_trip(tmp_path):
 
 def test_a_failed_commit_leaves_earlier_results_intact(tmp_path):
     with Store(tmp_path / "cw.db") as s:
-        s.commit_scan(results("r1", "2026-01-01T00:00:00Z", [finding()]))
-        bad = results("r1", "2026-01-02T00:00:00Z", [replace(finding(), page_url="http://s/b")])
+        s.commit_scan(scan_results("r1", "2026-01-01T00:00:00Z", [stored_finding()]))
+        bad = scan_results("r1", "2026-01-02T00:00:00Z", [replace(stored_finding(), page_url="http://s/b")])
         with pytest.raises(sqlite3.IntegrityError):  # the same run id again: the run insert fails
             s.commit_scan(bad)
         assert [f.page_url for f in s.findings()] == ["http://s/a"]

@@ -10,13 +10,10 @@ import random
 import shutil
 import subprocess
 import zipfile
-from io import BytesIO
 from pathlib import Path
 
 import pytest
-from tests.test_bundle import finding, page, write_warc
-from warcio.statusandheaders import StatusAndHeaders
-from warcio.warcwriter import WARCWriter
+from tests.fixtures.evidence import copy_page, corrupted_warc, warc_finding, write_warc
 
 from copywatch.errors import ExportError
 from copywatch.evidence.wacz import DIGEST, WARC_PATH, export_wacz, verify_wacz
@@ -31,12 +28,12 @@ WACZ_CLI = shutil.which("wacz")
 def crawl(tmp_path: Path) -> tuple[Path, list[Finding], dict[str, ExclusiveCapture]]:
     warc_dir = tmp_path / "warc"
     warc_dir.mkdir()
-    pages = {f"https://copycat.ma/a/{n}": page(n) for n in range(3)}
-    pages[EXCLUSIVE] = page(99)
+    pages = {f"https://copycat.ma/a/{n}": copy_page(n) for n in range(3)}
+    pages[EXCLUSIVE] = copy_page(99)
     offsets = write_warc(warc_dir / "crawl-1.warc.gz", pages)
     text = "نص منقول " * 50
     findings = [
-        finding(
+        warc_finding(
             u, pages[u], offsets[u], exclusive_url=EXCLUSIVE, page_title=f'<script>alert({n})</script> عنوان',
             page_text=text + "<img src=x onerror=alert(1)>", exclusive_text=text,
             spans=(Span(0, 40, 0, 40),),
@@ -165,33 +162,12 @@ def test_a_tampered_body_with_recomputed_hashes_still_fails(tmp_path: Path, craw
     assert any("digest" in p.lower() for p in problems), problems
 
 
-def corrupted_warc(path: Path, pages: dict[str, bytes], corrupt: str) -> dict[str, int]:
-    """Like write_warc, but the body of ``corrupt`` is changed after its digests were written."""
-    offsets: dict[str, int] = {}
-    with path.open("wb") as out:
-        for url, body in pages.items():
-            buf = BytesIO()
-            writer = WARCWriter(buf, gzip=False)
-            http = StatusAndHeaders(
-                "200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1"
-            )
-            writer.write_record(
-                writer.create_warc_record(url, "response", payload=BytesIO(body), http_headers=http)
-            )
-            raw = buf.getvalue()
-            if url == corrupt:
-                raw = raw.replace(b"<h1>", b"<h2>", 1)  # same length: the record still parses
-            offsets[url] = out.tell()
-            out.write(gzip.compress(raw))
-    return offsets
-
-
 def test_export_refuses_a_record_whose_digest_fails_naming_file_and_offset(tmp_path: Path) -> None:
     warc_dir = tmp_path / "warc"
     warc_dir.mkdir()
-    pages = {f"https://copycat.ma/a/{n}": page(n) for n in range(3)}
+    pages = {f"https://copycat.ma/a/{n}": copy_page(n) for n in range(3)}
     offsets = corrupted_warc(warc_dir / "crawl-1.warc.gz", pages, corrupt="https://copycat.ma/a/1")
-    findings = [finding(u, b, offsets[u]) for u, b in pages.items()]
+    findings = [warc_finding(u, b, offsets[u]) for u, b in pages.items()]
     out = tmp_path / "out" / "b.wacz"
     with pytest.raises(ExportError) as err:
         export_wacz(findings, out, warc_dir=warc_dir)
