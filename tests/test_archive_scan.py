@@ -12,11 +12,10 @@ import os
 import random
 import subprocess
 import sys
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from tests.fixtures.file_server import serve_files
 
 from copywatch.archive_scan.job import SPARK_HINT, local_master, run_local
 from copywatch.archive_scan.matcher import ArchiveMatcher, ArchiveOptions
@@ -31,44 +30,6 @@ from copywatch.models import Exclusive
 from copywatch.store import Store
 
 OUTLET = "https://www.kawalisalyaoum.com"
-
-
-class RangeHandler(BaseHTTPRequestHandler):
-    """Serves files from ``root``; honours one-range ``Range: bytes=a-b`` requests unless told not to."""
-
-    root: Path = Path(".")
-    ranges = True
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-    def do_GET(self) -> None:  # noqa: N802 - http.server's name
-        path = self.root / self.path.lstrip("/").split("?")[0]
-        if not path.is_file():
-            self.send_error(404)
-            return
-        data = path.read_bytes()
-        rng = self.headers.get("Range")
-        if rng and self.ranges and rng.startswith("bytes="):
-            a, _, b = rng[6:].partition("-")
-            start, end = int(a), int(b) if b else len(data) - 1
-            part = data[start : end + 1]
-            self.send_response(206)
-            self.send_header("Content-Range", f"bytes {start}-{start + len(part) - 1}/{len(data)}")
-        else:
-            part = data
-            self.send_response(200)
-        self.send_header("Content-Length", str(len(part)))
-        self.send_header("Accept-Ranges", "bytes" if self.ranges else "none")
-        self.end_headers()
-        self.wfile.write(part)
-
-
-def serve(root: Path, ranges: bool = True) -> ThreadingHTTPServer:
-    handler = type("H", (RangeHandler,), {"root": root, "ranges": ranges})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
 
 
 def make_exclusives(n: int = 20, seed: int = 7) -> list[Exclusive]:
@@ -239,9 +200,8 @@ def test_byte_ranges_over_http(corpus, reader):
         read_records(Source(str(files[1])), OpenOptions(), Counts(), max_record_bytes=10**7, reader=reader)
     )
     chosen = (local[2], local[7], local[-1])
-    server = serve(root)
-    try:
-        url = f"http://127.0.0.1:{server.server_port}/{files[1].name}"
+    with serve_files(root) as server:
+        url = server.url(f"/{files[1].name}")
         src = Source(url, tuple(sorted((r.offset, r.length) for r in chosen)))
         counts = Counts()
         got = list(
@@ -263,11 +223,8 @@ def test_byte_ranges_over_http(corpus, reader):
         counts = Counts()
         assert list(read_records(src, OpenOptions(), counts, max_record_bytes=10**7, reader=reader)) == []
         assert counts.errors == 3 and "allow_private_addresses" in counts.error_details[0]
-    finally:
-        server.shutdown()
-    plain = serve(root, ranges=False)
-    try:
-        url = f"http://127.0.0.1:{plain.server_port}/{files[1].name}"
+    with serve_files(root, ranges=False) as plain:
+        url = plain.url(f"/{files[1].name}")
         counts = Counts()
         src = Source(url, ((chosen[0].offset, chosen[0].length),))
         assert (
@@ -283,8 +240,6 @@ def test_byte_ranges_over_http(corpus, reader):
             == []
         )
         assert counts.errors == 1 and "byte range" in counts.error_details[0]
-    finally:
-        plain.shutdown()
 
 
 def test_cheap_text_and_filters():

@@ -23,6 +23,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from click.testing import CliRunner
+from tests.fixtures.file_server import serve_files
 
 pyspark = pytest.importorskip("pyspark", reason='the [spark] extra: pip install -e ".[spark]"')
 
@@ -39,8 +40,6 @@ from copywatch.pipeline import scan  # noqa: E402
 from copywatch.store import Store  # noqa: E402
 
 pytestmark = pytest.mark.slow
-sys.path.insert(0, str(Path(__file__).parent))
-from test_archive_scan import serve  # noqa: E402
 
 
 def write_config(path: Path, web, store: Path) -> Path:
@@ -225,13 +224,10 @@ def test_cc_select_then_byte_ranges_over_http(demo, spark, tmp_path):
     assert "unrelated" in {c[0].split("/")[0] for c in chosen}
 
     # archive-scan reads just those records, by HTTP byte range, from a server holding the files
-    server = serve(root)
-    try:
+    with serve_files(root) as server:
         toml = write_config(tmp_path / "cc.toml", demo["web"], tmp_path / "cc")
         r = CliRunner().invoke(main, ["archive-scan", "--config", str(toml), "--prefix",
-                                      f"http://127.0.0.1:{server.server_port}/", str(selection)])  # fmt: skip
-    finally:
-        server.shutdown()
+                                      server.url("/"), str(selection)])  # fmt: skip
     assert r.exit_code == 0, r.output
     assert copies(tmp_path / "cc" / "cw.db") == copies(demo["live"].store_path)
     with Store(tmp_path / "cc" / "cw.db") as store:
