@@ -115,6 +115,11 @@ CREDITED = {
         {},
         "name",
     ),
+    "minified spans, no space between them": (
+        f"<div>{A}<div><span>المصدر</span><span>كواليس اليوم</span></div></div>",
+        {},
+        "name",
+    ),
     "WordPress caption between paragraphs": (
         f'<div>{P(AR_P[:2])}<div class="wp-caption"><img src="i.jpg"><p class="wp-caption-text">صورة كواليس اليوم</p></div>{P(AR_P[2:])}</div>',
         {},

@@ -78,7 +78,8 @@ def _flat(text: str | None) -> str:
 
 
 def _inline_text(el: etree._Element, out: list[str]) -> None:
-    for ch in el:
+    children = list(el)
+    for k, ch in enumerate(children):
         if not is_el(ch):
             out.append(_flat(ch.tail))
             continue
@@ -91,6 +92,16 @@ def _inline_text(el: etree._Element, out: list[str]) -> None:
                 out.append(_flat(ch.text))
                 _inline_text(ch, out)
         out.append(_flat(ch.tail))
+        # Two inline elements with nothing between them (minified markup: «<span>المصدر</span>
+        # <span>كواليس اليوم</span>» without the newline) are two words, which the theme's CSS
+        # spaces apart; a letter styled apart inside a word (a drop cap) has its word in the tail.
+        if (
+            not ch.tail
+            and k + 1 < len(children)
+            and is_el(children[k + 1])
+            and children[k + 1].tag not in BLOCK_TAGS
+        ):
+            out.append(" ")
 
 
 def own_text(el: etree._Element) -> str:
