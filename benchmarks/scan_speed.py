@@ -9,7 +9,10 @@ Two webs, each served on 127.0.0.1 by ../shared/eval/serve.py:
   listed by its sitemap.
 
 Both scanners get the same config (delay 0, 8 sites in parallel); each runs in its own process
-under /usr/bin/time for wall time and peak RSS.
+under /usr/bin/time for wall time, CPU time (user + system, the worker processes included) and
+peak RSS (of the largest single process: a worker's pages shared with the scan's process are
+counted in each). ``--workers 1,2`` scans once per value of [scan] workers (default: the config's
+default, one worker per core), in the same run; the load average before each run is printed.
 
     python benchmarks/scan_speed.py --web dev
     python benchmarks/scan_speed.py --web generated --exclusives 2000 --pages 8000
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import subprocess
@@ -182,12 +186,15 @@ def write_config(path: Path, urls: dict[str, str], store: Path, reports: Path) -
 
 def timed(cmd: list[str]) -> dict:
     t0 = time.perf_counter()
-    p = subprocess.run(["/usr/bin/time", "-f", "MAXRSS %M", *cmd], capture_output=True, text=True)
+    load = round(os.getloadavg()[0], 2)
+    p = subprocess.run(["/usr/bin/time", "-f", "MAXRSS %M CPU %U %S", *cmd], capture_output=True, text=True)
     wall = time.perf_counter() - t0
-    rss = re.search(r"MAXRSS (\d+)", p.stderr)
+    rss = re.search(r"MAXRSS (\d+) CPU ([\d.]+) ([\d.]+)", p.stderr)
     tail = [ln for ln in p.stderr.splitlines() if ln.strip() and not ln.startswith("MAXRSS")][-2:]
-    return {"wall_s": round(wall, 1), "peak_rss_mb": round(int(rss.group(1)) / 1024) if rss else None,
-            "exit": p.returncode, "tail": tail}  # fmt: skip
+    cpu = round(float(rss.group(2)) + float(rss.group(3)), 1) if rss else None
+    return {"wall_s": round(wall, 1), "cpu_s": cpu,
+            "peak_rss_mb": round(int(rss.group(1)) / 1024) if rss else None,
+            "load_before": load, "exit": p.returncode, "tail": tail}  # fmt: skip
 
 
 def main() -> int:
@@ -197,6 +204,7 @@ def main() -> int:
     ap.add_argument("--pages", type=int, default=8000)
     ap.add_argument("--port", type=int, default=19300)
     ap.add_argument("--skip-naive", action="store_true")
+    ap.add_argument("--workers", default="", help="[scan] workers values to scan with, e.g. 1,2")
     a = ap.parse_args()
     import serve  # ../shared/eval/serve.py
 
@@ -220,10 +228,18 @@ def main() -> int:
                 run_scan.write_config(cfg, corpus, urls, work / "cw.db", work / "reports")
             else:
                 write_config(cfg, urls, work / "cw.db", work / "reports")
-            result = {
-                **meta,
-                "copywatch": timed([sys.executable, "-m", "copywatch.cli", "scan", "--config", str(cfg)]),
-            }
+            result = {**meta}
+            for n in [w.strip() for w in a.workers.split(",") if w.strip()] or [""]:
+                run_cfg, name = cfg, "copywatch"
+                if n:  # the same config, a store of its own, with [scan] workers = n
+                    run_cfg, name = work / f"config-{n}.toml", f"copywatch workers={n}"
+                    text = cfg.read_text(encoding="utf-8").replace(
+                        str(work / "cw.db"), str(work / f"cw-{n}.db")
+                    )
+                    run_cfg.write_text(f"{text}\n[scan]\nworkers = {int(n)}\n", encoding="utf-8")
+                result[name] = timed(
+                    [sys.executable, "-m", "copywatch.cli", "scan", "--config", str(run_cfg)]
+                )
             if not a.skip_naive:
                 result["naive"] = timed(
                     [

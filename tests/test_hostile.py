@@ -307,16 +307,16 @@ def test_million_links_are_bounded() -> None:
 def test_a_page_whose_processing_raises_is_recorded_and_the_site_survives(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import copywatch.pipeline as pipeline
+    from copywatch.text.parsed import ParsedPage
 
-    real = pipeline.extract
+    real = ParsedPage.document
 
-    def extract(capture: Any) -> Any:
-        if capture.url.endswith("/boom"):
+    def document(self: ParsedPage) -> Any:  # the extraction, in a worker process or not
+        if self.url.endswith("/boom"):
             raise RuntimeError("planted failure")
-        return real(capture)
+        return real(self)
 
-    monkeypatch.setattr(pipeline, "extract", extract)
+    monkeypatch.setattr(ParsedPage, "document", document)
     routes = {
         "/sitemap.xml": sitemap("/copy1", "/boom", "/copy2"),
         "/copy1": route(page(PARAS)),
@@ -335,16 +335,16 @@ def test_a_page_whose_processing_raises_is_recorded_and_the_site_survives(
 def test_a_credit_check_that_raises_is_recorded_and_the_other_copies_stay(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import copywatch.pipeline as pipeline
+    import copywatch.workers as workers
 
-    real = pipeline.attribute
+    real = workers.attribute
 
     def attribute(doc: Any, *a: Any, **kw: Any) -> Any:
         if doc.url.endswith("/boom"):
             raise AttributeError("'HtmlComment' object has no attribute 'text_content'")
         return real(doc, *a, **kw)
 
-    monkeypatch.setattr(pipeline, "attribute", attribute)
+    monkeypatch.setattr(workers, "attribute", attribute)
     routes = {
         "/sitemap.xml": sitemap("/boom", "/copy"),
         "/boom": route(page(PARAS)),

@@ -1,7 +1,8 @@
 """One scan, start to end: the only module that knows every stage.
 
     exclusives: discover -> fetch -> extract -> index
-    each site (in parallel, one thread a site): crawl -> extract -> match -> attribute
+    each site (in parallel, one thread a site): crawl, and its pages' CPU work (extract -> match ->
+        attribute) in worker processes (workers.py; [scan] workers)
     store: commit the whole scan in one transaction
     report: reports/<run-id>/report.html and evidence.csv, copied to reports/latest/
 
@@ -27,11 +28,10 @@ from pathlib import Path
 
 from . import __version__
 from .alerts import send_alerts
-from .attribution import attribute
 from .cases.followup import after_scan
 from .config import MIN_ARTICLE_WORDS, Config, SiteConfig
 from .crawl.archive import ArchiveError, WarcArchive
-from .crawl.discover import SiteCrawl, crawl_site, discover_exclusives, next_page
+from .crawl.discover import SiteCrawl, crawl_site, discover_exclusives
 from .crawl.fetch import Fetcher, KnownPage
 from .crawl.robots import RobotsCache
 from .crawl.session import crawl_session
@@ -47,12 +47,22 @@ from .report.evidence_csv import write_csv
 from .report.html import write_report
 from .report.xlsx import write_xlsx
 from .store import PageError, ScanResults, Store, StoredPage, store_error
-from .text.budget import PageBudget, PageTooCostly, check_markup
-from .text.charset import decode_html
-from .text.dates import claimed_published_time, predates, published_order
-from .text.extract import canonical_url, extract
+from .text.budget import PageTooCostly
+from .text.dates import predates, published_order
 from .text.normalize import normalize_text
 from .urls import site_host as _host
+from .workers import (
+    Checked,
+    CreditJob,
+    MatchJob,
+    PageDone,
+    PageJob,
+    ScanContext,
+    Workers,
+    copied_text,
+    default_workers,
+    process_page,
+)
 
 log = logging.getLogger("copywatch")
 
@@ -114,6 +124,13 @@ class _SiteOutput:
     errors: list[PageError] = field(default_factory=list)  # pages fetched but not processed
 
 
+class PageWorkError(Exception):
+    """A page's work in a worker failed; the message is the page error as recorded."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
 class Scanner:
     """Runs one scan of the sites in a config against the outlet's exclusives."""
 
@@ -128,6 +145,7 @@ class Scanner:
         self._discovery = Discovery()  # this scan's search discovery ([discovery])
         self.stop = ScanStop()  # set by Ctrl-C: stop after the current fetches, store nothing
         self._outlet_problems: list[str] = []  # exclusives sources that gave nothing
+        self._work = Workers(1, ScanContext(outlet=config.outlet))  # the scan's own, made in _run
 
     def run(self, wait: float = 0.0) -> ScanSummary:
         with ScanLock(self.config.store_path, wait=wait), Store(self.config.store_path) as store, self.stop:
@@ -145,7 +163,8 @@ class Scanner:
             with crawl_session(cfg) as session:
                 archive, fetcher, robots = session.archive, session.fetcher, session.robots
                 self._resolve = ShortLinkResolver(fetcher, robots, cfg.attribution.short_link_hosts)
-                exclusives, outlet_pages = self._load_exclusives(store, fetcher, robots, started)
+                with self._workers() as self._work:  # the outlet's pages: extraction only
+                    exclusives, outlet_pages = self._load_exclusives(store, fetcher, robots, started)
                 log.info("%d exclusives loaded", len(exclusives))
                 if not cfg.sites:
                     log.warning("%s: no [[sites]] table: exclusives read, no site is crawled", cfg.source)
@@ -155,7 +174,11 @@ class Scanner:
                 known_keys = store.finding_keys()
                 outlet_hosts = {d.lower().removeprefix("www.") for d in cfg.outlet.domains}
                 outlet_hosts |= {_host(e.fetched_url) for e in exclusives}
-                with ThreadPoolExecutor(max_workers=max(1, cfg.crawl.concurrent_sites)) as pool:
+                # forked here, in the main thread, before any site thread: the workers inherit the index
+                with (
+                    self._workers(index, exclusives) as self._work,
+                    ThreadPoolExecutor(max_workers=max(1, cfg.crawl.concurrent_sites)) as pool,
+                ):
                     outputs = list(
                         pool.map(
                             lambda s: self._scan_site(
@@ -283,18 +306,22 @@ class Scanner:
         for problem in problems:
             if "stopped at" in problem:
                 log.warning("%s: raise [outlet] max_exclusives to watch older exclusives", problem)
+        submitted = []  # processed in the workers meanwhile, then taken in order
         for entry, capture in listed:
             if capture.outcome != "not_modified" and capture.status != 200:
                 log.warning("exclusive %s not fetched: %s", entry.url, capture.detail or capture.outcome)
                 continue
             previous = remembered.pop(capture.url) if capture.url in remembered else store.page(capture.url)
-            try:  # one bad article page of the outlet costs that article, never the scan
-                check_markup(capture.body, capture.final_url, self.config.crawl.max_page_elements)
-                page, doc = self._page(outlet, capture, previous, started, entry.lastmod)
-            except Exception as e:
-                problems.append(f"{entry.url}: not processed: {type(e).__name__}: {e}")
-                log.warning("exclusive %s not processed: %s: %s", entry.url, type(e).__name__, e)
+            job = self._page_job(capture, previous, outlet=True)
+            submitted.append((entry, replace(capture, body=b""), previous, self._work.page(job)))
+        for entry, capture, previous, pending in submitted:
+            done = pending.result()
+            if done.doc is None:  # one bad article page of the outlet costs that article, never the scan
+                why = f"{done.error_type}: {done.error}" if done.error_type else done.error
+                problems.append(f"{entry.url}: not processed: {why}")
+                log.warning("exclusive %s not processed: %s", entry.url, why)
                 continue
+            page, doc = self._stored_page(outlet, capture, previous, started, entry.lastmod, done), done.doc
             if not capture.url.startswith("file:"):
                 pages.append(page)
             if len(doc.text.split()) < MIN_ARTICLE_WORDS:
@@ -375,7 +402,7 @@ class Scanner:
         errors: list[PageError] = []  # a bad document is recorded against its URL; the site goes on
 
         def failed(url: str, e: Exception | str) -> None:
-            why = e if isinstance(e, str | PageTooCostly) else f"{type(e).__name__}: {e}"
+            why = e if isinstance(e, str | PageTooCostly | PageWorkError) else f"{type(e).__name__}: {e}"
             why = str(why)
             log.warning("site %s: page %s not processed: %s", site.name, url, why)
             errors.append(PageError(site.name, url, why))
@@ -390,6 +417,8 @@ class Scanner:
         t0 = time.monotonic()
         try:
             crawl = (crawler or crawl_site)(site, fetcher, robots, self.config.crawl, known)
+            # each page's CPU work is submitted as it is fetched and gathered after the crawl
+            submitted = []
             for capture in crawl.captures:
                 if self.stop.requested:
                     break  # Ctrl-C: no further page of this site is fetched
@@ -401,33 +430,45 @@ class Scanner:
                 else:  # a seed page: the crawler did not ask about it
                     with self._store_lock:
                         stored = store.page(capture.url)
-                try:
-                    budget = PageBudget(capture.final_url, self.config.crawl.max_page_cpu_seconds)
-                    check_markup(capture.body, capture.final_url, self.config.crawl.max_page_elements)
-                    page, doc = self._page(site, capture, stored, started, crawl.lastmod.get(capture.url))
-                    budget.check("extraction")
-                    following = next_page(capture.body, page.content_type, capture.final_url)
-                    budget.check("looking for a next page")
-                except ArchiveError:
-                    raise
-                except Exception as e:  # one page, whatever it makes a stage raise (RecursionError too)
-                    failed(capture.final_url, e)
-                    continue
-                pages.append(page)
+                pending = self._work.page(self._page_job(capture, stored))
                 # keep what matching needs; the body stays (compressed) in the StoredPage only
-                seen.append(Seen(replace(capture, body=b""), page, replace(doc, html=""), following))
+                lastmod = crawl.lastmod.get(capture.url)
+                submitted.append((replace(capture, body=b""), stored, lastmod, pending))
+            done_of: dict[int, PageDone] = {}
+            for capture, stored, lastmod, pending in submitted:
+                if self.stop.requested:
+                    break  # Ctrl-C: nothing of this scan is stored anyway
+                done = pending.result()
+                if done.doc is None:  # one page, whatever it made a stage raise, or its worker's death
+                    failed(capture.final_url, done.error if done.error_type in ("", "PageTooCostly")
+                           else f"{done.error_type}: {done.error}")  # fmt: skip
+                    continue
+                page = self._stored_page(site, capture, stored, started, lastmod, done)
+                pages.append(page)
+                seen.append(Seen(capture, page, done.doc, done.next_url))
+                done_of[id(seen[-1])] = done
             for url, why in crawl.page_errors:
                 failed(url, why)
             for chain in articles(seen):
                 text = "\n".join(r.doc.text for r in chain)
                 try:
-                    for m in index.match(chain[0].capture.final_url, text):
-                        f = self._finding(site, chain, text, m, by_url[m.exclusive_url], started)
+                    if len(chain) == 1:  # matched and credit-checked with its extraction, in one task
+                        done = done_of[id(chain[0])]
+                        checked, error = done.checked, done.match_error
+                    else:  # a paginated article: its pages joined
+                        joined = self._work.match(MatchJob(chain[0].capture.final_url, text)).result()
+                        checked, error = tuple(Checked(m, None) for m in joined.matches), joined.error
+                    for c in checked:
+                        ex = by_url[c.match.exclusive_url]
+                        credits = self._credits(chain, text, c, ex)
+                        f = self._finding(site, chain, text, c.match, ex, started, credits)
                         days = self.config.match.backdated_days
                         if predates(f.exclusive_published_at, f.published_at, days):
                             log.info("%s predates %s: a common source, no copy", f.page_url, f.exclusive_url)
                             continue
                         findings.append(f)
+                    if error:
+                        failed(chain[0].capture.final_url, error)
                 except ArchiveError:
                     raise  # a short link's capture could not be written: the disk is full
                 except Exception as e:  # matching or the credit check raised on this article
@@ -463,9 +504,56 @@ class Scanner:
         )
         return _SiteOutput(result, pages, findings, errors)
 
+    def _workers(self, index: ExclusiveIndex | None = None, exclusives: Sequence[Exclusive] = ()) -> Workers:
+        """The scan's worker processes ([scan] workers; 1 = in this process), made in the main
+        thread: with the index, after it is built and before the site threads start."""
+        cfg = self.config
+        context = ScanContext(
+            outlet=cfg.outlet,
+            accept=cfg.attribution.accept,
+            short_link_hosts=ScanContext.hosts(cfg.attribution.short_link_hosts),
+            index=index,
+            exclusives=tuple(exclusives),
+        )
+        return Workers(cfg.scan.workers or default_workers(), context)
+
+    def _page_job(self, capture: Capture, stored: StoredPage | None, *, outlet: bool = False) -> PageJob:
+        """What a worker needs to process a fetched page (the outlet's: extraction only)."""
+        same = stored if stored is not None and stored.sha256 == capture.sha256 else None
+        content_type = (same.content_type if same else "") or capture.content_type
+        reuse = (same.title, same.text, same.published_at) if same is not None and same.text else None
+        return PageJob(
+            url=capture.final_url,
+            body=capture.body,
+            # unchanged since the last scan: its extraction is reused, its text decoded as stored
+            decode_type=content_type if reuse else (capture.header("content-type") or ""),
+            page_type=content_type,
+            reuse=reuse,
+            max_elements=self.config.crawl.max_page_elements,
+            cpu_seconds=None if outlet else self.config.crawl.max_page_cpu_seconds,
+            follow=not outlet,
+            match=not outlet,
+        )
+
     def _page(
         self, site: SiteConfig, capture: Capture, stored: StoredPage | None, started: str, lastmod: str | None
     ) -> tuple[StoredPage, Document]:
+        """One page extracted in this process, as the outlet's pages are (archive scans call it);
+        its Document without the HTML."""
+        done = process_page(replace(self._page_job(capture, stored, outlet=True), max_elements=0))
+        if done.doc is None:
+            raise PageWorkError(f"{done.error_type}: {done.error}" if done.error_type else done.error)
+        return self._stored_page(site, capture, stored, started, lastmod, done), done.doc
+
+    def _stored_page(
+        self,
+        site: SiteConfig,
+        capture: Capture,
+        stored: StoredPage | None,
+        started: str,
+        lastmod: str | None,
+        done: PageDone,
+    ) -> StoredPage:
         # Seen before with the same body (a 304, a 200 with the same SHA-256, or not requested at all
         # because of its sitemap lastmod): the headers of the full response describe it, not the
         # 304's or none at all, and that response's WARC record holds the evidence (a revisit
@@ -473,29 +561,16 @@ class Scanner:
         same = stored if stored is not None and stored.sha256 == capture.sha256 else None
         original = same if same is not None and same.warc_file else None
         content_type = (same.content_type if same else "") or capture.content_type
-        if same is not None and same.text:
-            # Unchanged since the last scan: reuse its extraction, which is the costly part.
-            html, encoding = decode_html(capture.body, content_type)
-            doc = Document(
-                url=capture.final_url,
-                title=same.title,
-                text=same.text,
-                html=html,
-                published_at=same.published_at,
-                canonical=canonical_url(html),
-                encoding=encoding,
-            )
-        else:
-            doc = extract(capture)
-            doc = replace(doc, published_at=claimed_published_time(doc.html))
-        page = StoredPage(
+        doc = done.doc
+        assert doc is not None
+        return StoredPage(
             url=capture.url,
             site=site.name,
             final_url=capture.final_url,
             status=original.status if original else capture.status,
             title=doc.title,
             text=doc.text,
-            body_z=StoredPage.compress(capture.body),
+            body_z=done.body_z,
             content_type=content_type,
             sha256=capture.sha256,
             etag=capture.header("etag") or (same.etag if same else None),
@@ -509,32 +584,67 @@ class Scanner:
             warc_file=_warc_name(original.warc_file if original else capture.warc_file),
             warc_offset=original.warc_offset if original else capture.warc_offset,
         )
-        return page, doc
+
+    def _credits(self, chain: list[Seen], text: str, c: Checked, ex: Exclusive) -> list[Credit]:
+        """The credit check of each page of a copy: done already with a single page's matching,
+        unless it asked for short links; those are resolved here, in the site thread (a fetch
+        each, captured), and the page is checked again with the answers."""
+        if len(chain) == 1 and c.credit is not None:
+            return [c.credit]
+        credits = []
+        at = 0
+        for r in chain:
+            lo, hi = at, at + len(r.doc.text)
+            at = hi + 1
+            copied = copied_text(text, c.match.spans, lo, hi)
+            job = CreditJob(r.doc, r.page.body, r.page.content_type, ex, copied)
+            asked = c.short_links if len(chain) == 1 else ()
+            if not asked:
+                done = self._work.credit(job).result()
+                if done.error:
+                    raise PageWorkError(done.error)
+                if done.credit is not None:
+                    credits.append(done.credit)
+                    continue
+                asked = done.short_links
+            done = self._work.credit(replace(job, resolved=self._resolve_links(asked))).result()
+            if done.error or done.credit is None:
+                raise PageWorkError(done.error or "the credit check asked for short links again")
+            credits.append(done.credit)
+        return credits
+
+    def _resolve_links(self, urls: Sequence[str]) -> tuple[tuple[str, str | None], ...]:
+        """Where short links lead (the scan's resolver: robots.txt, a fetch captured in the WARC)."""
+        out = []
+        for url in urls:
+            try:
+                target = self._resolve(url) if self._resolve is not None else None
+            except ArchiveError:
+                raise
+            except Exception:  # noqa: BLE001 - a failing resolver must not fail the credit check
+                target = None
+            out.append((url, target))
+        return tuple(out)
 
     def _finding(
-        self, site: SiteConfig, chain: list[Seen], text: str, m: Match, ex: Exclusive, started: str
+        self,
+        site: SiteConfig,
+        chain: list[Seen],
+        text: str,
+        m: Match,
+        ex: Exclusive,
+        started: str,
+        credits: Sequence[Credit] | None = None,
     ) -> Finding:
         """A Finding for a match on an article (one page, or the pages of a paginated article joined
-        in order); its credit is the strongest found on any of the article's pages."""
+        in order); its credit is the strongest found on any of the article's pages (``credits``, one
+        per page; checked here when not given, as archive scans do)."""
+        if credits is None:
+            credits = self._credits(chain, text, Checked(m, None), ex)
         head = chain[0]
         best: tuple[int, Credit] | None = None
         notice_kept = False
-        at = 0
-        for k, r in enumerate(chain):
-            lo, hi = at, at + len(r.doc.text)
-            at = hi + 1
-            copied = " ".join(text[max(s.page_start, lo) : min(s.page_end, hi)] for s in m.spans
-                              if s.page_start < hi and s.page_end > lo)  # fmt: skip
-            html, _ = decode_html(r.page.body, r.page.content_type)
-            credit = attribute(
-                replace(r.doc, html=html),
-                ex,
-                self.config.outlet,
-                notice=self.config.outlet.notice,
-                copied_text=copied,
-                accept=self.config.attribution.accept,
-                resolve=self._resolve,
-            )
+        for k, credit in enumerate(credits):
             notice_kept = notice_kept or credit.notice_kept
             if best is None or _CREDIT_RANK[credit.verdict] > _CREDIT_RANK[best[1].verdict]:
                 best = (k, credit)

@@ -1,11 +1,14 @@
-"""Short links (bit.ly and the like) in a copy: where they lead, for the credit check."""
+"""Short links (bit.ly and the like) in a copy: where they lead, for the credit check.
+
+Resolved in the site thread before the credit check runs (pipeline.py asks for the links the check
+would follow; workers.py): a fetch is never made from inside the check, in a worker process or not.
+"""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
 
-from ..text.lxml_guard import LXML
 from ..urls import site_host as _host
 from .fetch import Fetcher
 from .robots import RobotsCache
@@ -34,8 +37,7 @@ class ShortLinkResolver:
                 return self._cache[url]
         if not self.robots.allowed(url):
             return None
-        with LXML.released():  # called in the middle of the credit check: let others parse meanwhile
-            capture = self.fetcher.fetch(url, kind="html")
+        capture = self.fetcher.fetch(url, kind="html")
         target = next(
             (u for u in (*capture.redirects, capture.final_url) if _host(u) not in self.hosts), None
         )

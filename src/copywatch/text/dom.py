@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import lxml.html
 from lxml import etree
@@ -45,8 +47,27 @@ FURNITURE_TAGS = frozenset({"footer", "nav", "aside", "form", "menu"})
 HEADER_WORDS = frozenset({"header", "hdr", "masthead"})
 
 
+_GIVEN = threading.local()  # (html, its tree) while a ParsedPage lends its tree (parsed_once)
+
+
+@contextmanager
+def parsed_once(html: str, root: etree._Element | None) -> Iterator[None]:
+    """While entered, ``parse_html`` of this very string (``is``, not ``==``) answers ``root``, its
+    tree parsed already: text/parsed.py parses a page once for the date finder and the credit
+    check, which both call ``parse_html`` themselves. Neither changes the tree."""
+    previous = getattr(_GIVEN, "page", None)
+    _GIVEN.page = (html, root)
+    try:
+        yield
+    finally:
+        _GIVEN.page = previous
+
+
 def parse_html(html: str) -> etree._Element | None:
     """Parse as bytes so a stray XML encoding declaration cannot make lxml refuse a str."""
+    given = getattr(_GIVEN, "page", None)
+    if given is not None and given[0] is html:
+        return given[1]
     if not html or not html.strip():
         return None
     try:

@@ -64,10 +64,20 @@ def _title(tree: lxml_html.HtmlElement) -> str:
     return (el.text_content() if el is not None else "").strip()
 
 
+canonical_of = _canonical  # the canonical URL a parsed page declares (text/parsed.py)
+
+
 @serialized
 def extract_html(html: str, url: str, encoding: str = "utf-8") -> Document:
     """Main text, title, canonical URL and language of an HTML page (its date: text/dates.py)."""
-    tree = parse(html)
+    return extract_tree(parse(html), html, url, encoding)
+
+
+def extract_tree(
+    tree: lxml_html.HtmlElement | None, html: str, url: str, encoding: str = "utf-8"
+) -> Document:
+    """``extract_html`` of a page parsed already (``parse(html)``; text/parsed.py): the tree is not
+    changed (trafilatura works on a copy of it). The caller holds the lxml lock."""
     text = ""
     title = ""
     date = None

@@ -3,15 +3,23 @@
 libxml2 under lxml is not safe to drive from several threads at once in every case: concurrent
 ``trafilatura.extract()`` calls crash processes now and then with SIGSEGV or SIGABRT and no Python
 traceback (trafilatura issues #840 and #925, still open; a copywatch scan aborted this way once in
-development). Sites are crawled in threads, so every parse and every walk of a parsed tree holds
-this lock. The threads still overlap what a crawl mostly does, waiting on the network; and a thread
-that must wait on the network while it holds the lock (a short link to resolve in the middle of the
-credit check) lets go of it meanwhile (``LXML.released()``).
+development). Sites are crawled in threads, so every parse and every walk of a parsed tree in this
+process holds this lock. The threads still overlap what a crawl mostly does, waiting on the network;
+the CPU work of the pages runs in worker processes (workers.py), each of them single-threaded, so
+there the lock is never contended. A thread that must wait on something else while it holds the lock
+can let go of it meanwhile (``LXML.released()``); short links are now resolved before the credit
+check runs, not in the middle of it.
+
+A process forked while another thread holds the lock would inherit it held for ever: the child
+starts with a fresh lock (``os.register_at_fork``), and workers.py forks only while no thread of
+the parent is inside libxml2 (from the main thread before the site threads start, or holding
+the lock).
 """
 
 from __future__ import annotations
 
 import functools
+import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -25,6 +33,11 @@ class _Guard:
     """A re-entrant lock that a thread can also set aside for a while, whatever its depth."""
 
     def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._local = threading.local()
+
+    def _after_fork(self) -> None:
+        """In a forked child: one thread, and nobody holds the lock."""
         self._lock = threading.Lock()
         self._local = threading.local()
 
@@ -57,6 +70,8 @@ class _Guard:
 
 
 LXML = _Guard()
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=LXML._after_fork)
 
 
 def serialized(fn: Callable[P, R]) -> Callable[P, R]:
