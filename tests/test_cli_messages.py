@@ -9,9 +9,11 @@ import subprocess
 import sys
 import threading
 import time
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
+from tests.fixtures.http_server import LocalServer
 
 from copywatch.crawl.fetch import Fetcher
 from copywatch.models import RunInfo
@@ -223,27 +225,24 @@ class _Poster:
     """A webhook receiver: a real HTTP server answering POST."""
 
     def __init__(self, handler):
-        import http.server
-
         outer = handler
 
-        class H(http.server.BaseHTTPRequestHandler):
+        class H(BaseHTTPRequestHandler):
             def do_POST(self):  # noqa: N802
                 outer(self)
 
             def log_message(self, *a):
                 pass
 
-        self._srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
-        self.url = f"http://127.0.0.1:{self._srv.server_address[1]}/hook"
+        self._srv = LocalServer(H)
+        self.url = self._srv.url("/hook")
 
     def __enter__(self):
-        threading.Thread(target=self._srv.serve_forever, args=(0.05,), daemon=True).start()
+        self._srv.start()
         return self
 
     def __exit__(self, *exc):
-        self._srv.shutdown()
-        self._srv.server_close()
+        self._srv.stop()
 
 
 def test_verify_of_a_damaged_bundle_prints_no_raw_bytes(tmp_path):

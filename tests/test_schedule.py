@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
+from tests.fixtures.http_server import LocalServer
 from tests.fixtures.live_web import LiveDemo, config_data, write_toml
 
 from copywatch.config import parse_config
@@ -106,10 +106,8 @@ def webhook():
         def log_message(self, *a: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/hook", received
-    server.shutdown()
+    with LocalServer(Handler) as server:
+        yield server.url("/hook"), received
 
 
 def test_new_uncredited_copies_of_a_real_scan_reach_the_webhook_once(live, tmp_path, webhook):

@@ -6,12 +6,12 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from tests.fixtures.http_server import LocalServer
 from warcio.archiveiterator import ArchiveIterator
 
 from copywatch.config import EvidenceConfig
@@ -24,25 +24,19 @@ pytestmark = pytest.mark.skipif(
 URL = "https://copier.example/2026/11/article.html?id=7"
 
 
-class Counting(ThreadingHTTPServer):
-    """Another "host" on 127.0.0.1 that counts every request reaching it."""
+class Counting(BaseHTTPRequestHandler):
+    """Another "host" on 127.0.0.1 that counts every request reaching it (in ``server.hits``)."""
 
-    def __init__(self) -> None:
-        self.hits: list[str] = []
-        outer = self
+    server: ThreadingHTTPServer
 
-        class H(BaseHTTPRequestHandler):
-            def log_message(self, *a: object) -> None:
-                pass
+    def log_message(self, *a: object) -> None:
+        pass
 
-            def do_GET(self) -> None:  # noqa: N802
-                outer.hits.append(self.path)
-                self.send_response(200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-        super().__init__(("127.0.0.1", 0), H)
-        threading.Thread(target=self.serve_forever, daemon=True).start()
+    def do_GET(self) -> None:  # noqa: N802
+        self.server.hits.append(self.path)  # type: ignore[attr-defined]
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
 
 
 def shoot(body: bytes, **kw: object) -> tuple[object, float]:
@@ -81,20 +75,18 @@ def test_the_size_cap_refuses_an_oversized_png() -> None:
 
 
 def test_network_is_off_except_the_captured_page() -> None:
-    other = Counting()
-    port = other.server_address[1]
+    hits: list[str] = []
+    other = LocalServer(Counting, hits=hits)
+    port = other.port
     body = (
         f"<html><head><link rel=stylesheet href='http://127.0.0.1:{port}/a.css'>"
         f"<link rel=stylesheet href='http://localhost:{port}/b.css'></head><body>"
         f"<img src='http://127.0.0.1:{port}/c.png'><iframe src='http://127.0.0.1:{port}/d'></iframe>"
         f"<img src='https://example.com/e.png'><p>copy</p></body></html>"
     ).encode()
-    try:
+    with other:
         shoot(body)
-    finally:
-        other.shutdown()
-        other.server_close()
-    assert other.hits == []
+    assert hits == []
 
 
 def test_a_hang_or_a_dead_browser_costs_a_line_not_the_run(tmp_path: Path) -> None:

@@ -6,12 +6,12 @@ are found; `copywatch scan` exits 0 (3 with --strict) and `copywatch status` sho
 from __future__ import annotations
 
 import subprocess
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 from tests.fixtures.cli import cli_env, copywatch_cmd
+from tests.fixtures.http_server import LocalServer
 from tests.fixtures.live_web import LiveDemo, config_data, expected_copies, found_copies, write_toml
 
 from copywatch.store import Store
@@ -43,7 +43,7 @@ class _Bad(BaseHTTPRequestHandler):
         pass
 
 
-def serve(kind: str) -> tuple[ThreadingHTTPServer, list[str]]:
+def serve(kind: str) -> tuple[LocalServer, list[str]]:
     seen: list[str] = []
 
     class Handler(_Bad):
@@ -52,10 +52,7 @@ def serve(kind: str) -> tuple[ThreadingHTTPServer, list[str]]:
             super().do_GET()
 
     Handler.kind = kind
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
-    return server, seen
+    return LocalServer(Handler).start(), seen
 
 
 @pytest.fixture(scope="module")
@@ -66,10 +63,7 @@ def broken_web(tmp_path_factory):
     data = config_data(live, tmp, timeout_seconds=1.0, max_retries=0, concurrent_sites=10)
     data["sites"] += [
         {"name": "dns-fails", "seeds": ["http://no-such-host.invalid/"]},
-        *(
-            {"name": f"site-{kind}", "seeds": [f"http://127.0.0.1:{s.server_address[1]}/"]}
-            for kind, (s, _) in servers.items()
-        ),
+        *({"name": f"site-{kind}", "seeds": [s.url("/")]} for kind, (s, _) in servers.items()),
     ]
     config = write_toml(data, tmp / "config.toml")
     scanned = subprocess.run(
@@ -77,7 +71,7 @@ def broken_web(tmp_path_factory):
     )
     yield config, tmp / "cw.db", scanned, servers
     for s, _ in servers.values():
-        s.shutdown()
+        s.stop()
     live.stop()
 
 
