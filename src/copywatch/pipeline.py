@@ -162,7 +162,9 @@ class Scanner:
         try:
             with crawl_session(cfg) as session:
                 archive, fetcher, robots = session.archive, session.fetcher, session.robots
-                self._resolve = ShortLinkResolver(fetcher, robots, cfg.attribution.short_link_hosts)
+                self._resolve = ShortLinkResolver(
+                    fetcher, robots, cfg.attribution.short_link_hosts, outlet_hosts=cfg.outlet.domains
+                )
                 with self._workers() as self._work:  # the outlet's pages: extraction only
                     exclusives, outlet_pages = self._load_exclusives(store, fetcher, robots, started)
                 log.info("%d exclusives loaded", len(exclusives))

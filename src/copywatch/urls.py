@@ -152,3 +152,22 @@ def host_matches(host: str, domains: Iterable[str]) -> bool:
 
 def is_home_path(path: str, query: str) -> bool:
     return not query and (path == "" or re.fullmatch(r"/[a-z]{2}", path) is not None)
+
+
+_ID_PARAMS = frozenset(
+    {"p", "page_id", "post", "id", "nid", "articleid", "article_id", "news_id", "story_id"}
+)
+
+
+def is_outlet_short_link(url: str) -> bool:
+    """A URL of the outlet's that names an article by number only: ``/?p=48213``, ``/?page_id=7``,
+    ``/index.php?id=9``, ``/123456``. The credit check asks where such a link leads rather than
+    calling it a link to another article."""
+    key = url_key(url)
+    if key is None:
+        return False
+    _, path, query = key
+    params = dict(parse_qsl(query))
+    if path in ("", "/index.php") and params and set(params) <= _ID_PARAMS:
+        return all(v.isdigit() for v in params.values())
+    return not query and re.fullmatch(r"/\d{3,12}", path) is not None

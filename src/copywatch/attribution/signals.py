@@ -29,6 +29,7 @@ from ..text.dom import (
 from ..text.dom import own_text as _own_text
 from ..text.normalize import fold_for_names as normalize_ar
 from ..text.normalize import name_tokens as _tokens
+from ..urls import is_outlet_short_link
 from .names import (
     _closing_credit,
     _credit_line,
@@ -114,7 +115,11 @@ def _link_signals(
         # link to the exclusive itself: a list of the article's sources
         listed = _in_link_list(a)
         eligible = placed and not listed
-        if kind == "external" and eligible and resolve is not None and resolved < _MAX_RESOLVE:
+        # a short link (bit.ly), or the outlet's own (/?p=48213): where it leads decides
+        short = kind == "external" or (
+            kind == "outlet_other" and is_outlet_short_link(urljoin(doc.url, href))
+        )
+        if short and eligible and resolve is not None and resolved < _MAX_RESOLVE:
             resolved += 1
             try:
                 final = resolve(urljoin(doc.url, href))

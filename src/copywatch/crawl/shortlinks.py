@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 
+from ..urls import is_outlet_short_link, url_key
 from ..urls import site_host as _host
 from .fetch import Fetcher
 from .robots import RobotsCache
@@ -22,15 +23,24 @@ class ShortLinkResolver:
     target itself is not fetched. Answers are cached for the scan.
     """
 
-    def __init__(self, fetcher: Fetcher, robots: RobotsCache, hosts: Sequence[str]):
+    def __init__(
+        self, fetcher: Fetcher, robots: RobotsCache, hosts: Sequence[str], outlet_hosts: Sequence[str] = ()
+    ):
+        """``outlet_hosts``: the outlet's own hosts, whose short links (WordPress's ``/?p=48213``,
+        ``/?page_id=``, a bare ``/123456``: ``is_outlet_short_link``) redirect to the article."""
         self.fetcher = fetcher
         self.robots = robots
         self.hosts = {h.lower().removeprefix("www.") for h in hosts}
+        self.outlet_hosts = {h.lower().removeprefix("www.") for h in outlet_hosts}
         self._cache: dict[str, str | None] = {}
         self._lock = threading.Lock()
 
     def __call__(self, url: str) -> str | None:
-        if _host(url) not in self.hosts:
+        host = _host(url)
+        own = (
+            host in self.outlet_hosts or host.split(":")[0] in self.outlet_hosts
+        ) and host not in self.hosts
+        if host not in self.hosts and not (own and is_outlet_short_link(url)):
             return None
         with self._lock:
             if url in self._cache:
@@ -38,9 +48,16 @@ class ShortLinkResolver:
         if not self.robots.allowed(url):
             return None
         capture = self.fetcher.fetch(url, kind="html")
-        target = next(
-            (u for u in (*capture.redirects, capture.final_url) if _host(u) not in self.hosts), None
-        )
+        if own:  # the outlet's short link: where its redirects end (no redirect: it leads nowhere else)
+            target = (
+                capture.final_url
+                if capture.redirects and url_key(capture.final_url) != url_key(url)
+                else None
+            )
+        else:
+            target = next(
+                (u for u in (*capture.redirects, capture.final_url) if _host(u) not in self.hosts), None
+            )
         with self._lock:
             self._cache[url] = target
         return target
