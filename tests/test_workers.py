@@ -167,3 +167,69 @@ def test_parsed_page_finds_the_next_page_the_crawler_finds(body: bytes) -> None:
     assert ParsedPage(body, "text/html; charset=utf-8", url).next_page() == next_page(
         body, "text/html; charset=utf-8", url
     )
+
+
+# --- short links: resolved in the site thread, the credit check run again with the answers -----
+
+A_URL = "https://www.kawalisalyaoum.com/2026/11/desalination.html"
+
+
+def _article(paragraphs: list[str], extra: str = "", head: str = "") -> bytes:
+    body = "".join(f"<p>{p}</p>" for p in paragraphs) + extra
+    return (
+        f"<!doctype html><html lang='ar'><head><meta charset='utf-8'><title>تحلية</title>{head}</head>"
+        f"<body><nav><a href='/'>الرئيسية</a></nav><article><h1>تحلية</h1>{body}</article></body></html>"
+    ).encode()
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_short_link_in_a_copy_is_resolved_before_the_credit_check(tmp_path: Path, workers: int) -> None:
+    from tests.fixtures.arabic import EXCLUSIVE_A, NOTICE
+    from tests.hostile_server import HostileServer, send
+
+    paras = [p for p in EXCLUSIVE_A.split("\n") if p != NOTICE]
+
+    def sitemap(h: Any) -> None:
+        locs = "".join(f"<url><loc>http://{h.headers['Host']}{p}</loc></url>" for p in ("/short", "/plain"))
+        send(h, 200, f"<?xml version='1.0'?><urlset>{locs}</urlset>".encode(), "application/xml")
+
+    def redirect(h: Any) -> None:
+        send(h, 301, b"", "", {"Location": A_URL + "?utm_source=x"})
+
+    canonical = f'<link rel="canonical" href="{A_URL}">'
+    with (
+        HostileServer(routes={"/a.html": lambda h: send(h, 200, _article(paras, head=canonical))}) as outlet,
+        HostileServer(routes={"/abc": redirect}) as shortener,
+    ):
+        link = f'<p>المصدر: <a href="{shortener.url("/abc")}">اضغط هنا</a></p>'
+        routes = {
+            "/sitemap.xml": sitemap,
+            "/short": lambda h: send(h, 200, _article(paras, extra=link)),
+            "/plain": lambda h: send(h, 200, _article(paras)),
+        }
+        with HostileServer(routes=routes) as site:
+            config = parse_config(
+                {
+                    "outlet": {
+                        "name": "كواليس اليوم",
+                        "domains": ["kawalisalyaoum.com"],
+                        "exclusives": [outlet.url("/a.html")],
+                    },  # fmt: skip
+                    "sites": [{"name": "copier", "seeds": [site.url("/sitemap.xml")]}],
+                    "crawl": {"allow_private_addresses": True, "delay_seconds": 0.0, "max_retries": 0},
+                    "attribution": {"short_link_hosts": [shortener.url("").split("//")[1]]},
+                    "store": {"path": str(tmp_path / "cw.db")},
+                    "report": {"dir": str(tmp_path / "reports")},
+                    "scan": {"workers": workers},
+                },
+                source="<test>",
+            )
+            scan(config)
+        asked = [h.path for h in shortener.records]
+    with Store(config.store_path, create=False) as store:
+        found = {urlsplit(f.page_url).path: f for f in store.findings()}
+    assert set(found) == {"/short", "/plain"}
+    assert found["/short"].attribution == "link"
+    assert f"{shortener.url('/abc')} -> {A_URL}" in found["/short"].attribution_evidence
+    assert found["/plain"].attribution == "none"
+    assert asked.count("/abc") == 1  # one polite request, from the site thread

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import gc
 import itertools
 import logging
 import multiprocessing
@@ -407,8 +408,14 @@ class Workers:
         self._executor = ProcessPoolExecutor(
             n, mp_context=mp, initializer=_start_worker, initargs=(self._slots, counter, os.getpid())
         )
-        # with fork every worker starts at the first submit: here, in the calling (main) thread
-        self._executor.submit(_ready).result()
+        # With fork every worker starts at the first submit: here, in the calling (main) thread.
+        # Frozen first, the objects the workers inherit (the index above all) are never walked by
+        # their garbage collector, which would write to every page of them and so copy them all.
+        gc.freeze()
+        try:
+            self._executor.submit(_ready).result()
+        finally:
+            gc.unfreeze()
         log.debug("%d worker processes started", n)
 
     @property
