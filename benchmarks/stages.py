@@ -22,9 +22,12 @@ Stages, each timed over all pages, ``--repeat`` times (the best run counts; the 
 - page reads, today: what the pipeline asks of every page, each read on its own: ``extract``,
   ``claimed_published_time``, ``next_page``;
 - only when a ``copywatch.text.parsed`` module exists: the same through its ``ParsedPage`` (one
-  decode, each tree parsed once), and attribution reading the page's tree lent by ``lending``.
+  decode, each tree parsed once), and attribution reading the page's tree lent by ``lending``;
+- only when a ``copywatch.workers`` module exists: a whole page's work as a scan runs it
+  (``process_page``: everything above for one page), in this process and in the scan's pool of one
+  worker process per core (wall time).
 
-Each stage runs in this one process (one core). Run it against another checkout with
+Each stage but the pool's runs in this one process (one core). Run it against another checkout with
 ``PYTHONPATH=/that/checkout/src`` (the path of the copywatch used is printed).
 """
 
@@ -190,6 +193,48 @@ def parsed_stages(
     }
 
 
+def pool_stages(
+    pages: list[Capture], exclusives: list[Exclusive], index: Any
+) -> tuple[dict[str, tuple[Callable[[], int], str]], Callable[[], None]]:
+    """A whole page's work as a scan runs it (``copywatch.workers.process_page``: decode, parse,
+    extraction, date, next page, matching, credit check), in this process and in the scan's pool of
+    worker processes, when that module exists. The pool's rate is wall time only (its CPU is spent
+    in the workers). Returns the stages and what closes the pool."""
+    try:
+        workers = importlib.import_module("copywatch.workers")
+        ctx = workers.ScanContext(outlet=OUTLET, index=index, exclusives=tuple(exclusives))
+        jobs = [workers.PageJob(url=c.final_url, body=c.body, decode_type=CT, page_type=CT) for c in pages]
+    except (ImportError, AttributeError, TypeError) as e:
+        if not isinstance(e, ModuleNotFoundError):
+            print(f"copywatch.workers is not the one this benchmark knows ({e}): the pool is not measured")
+        return {}, lambda: None
+    one = workers.Workers(1, ctx)
+    n = workers.default_workers()
+    pool = workers.Workers(n, ctx)
+
+    def run(w: Any) -> Callable[[], int]:
+        def go() -> int:
+            pending = [w.page(j) for j in jobs]
+            errors = [d.error for d in (p.result() for p in pending) if d.error]
+            if errors:
+                raise RuntimeError(f"{len(errors)} pages failed: {errors[0]}")
+            return len(jobs)
+
+        return go
+
+    def close() -> None:
+        one.close()
+        pool.close()
+
+    stages = {"whole page, 1 process": (run(one), "workers.process_page in this process (workers = 1)")}
+    if n > 1:
+        stages[f"whole page, {n} workers"] = (
+            run(pool),
+            f"the scan's pool of {n} worker processes (wall time)",
+        )
+    return stages, close
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--pages", type=int, default=200)
@@ -306,18 +351,21 @@ def main() -> int:
 
         stages["page reads, today"] = (page_reads, "extract + claimed_published_time + next_page")
     stages.update(parsed_stages(pages, matched, attribute))
+    in_pool, close_pool = pool_stages(pages, exclusives, index)
+    stages.update(in_pool)
 
     results: dict[str, Any] = {}
-    print(f"{'stage':20} {'pages/s':>9} {'per CPU s':>10} {'ms/page':>8} {'median s':>9}  what")
+    print(f"{'stage':22} {'pages/s':>9} {'per CPU s':>10} {'ms/page':>8} {'median s':>9}  what")
     for name, (fn, what) in stages.items():
         r = timed(fn, args.repeat)
+        if "workers" in name:  # its CPU is spent in the workers: this process's says nothing
+            del r["cpu_s"], r["pages_per_cpu_s"]
         r["what"] = what
         results[name] = r
         ms = 1000 * r["best_s"] / r["pages"] if r["pages"] else 0.0
-        print(
-            f"{name:20} {r['pages_per_s']:9.1f} {r['pages_per_cpu_s']:10.1f} {ms:8.2f}"
-            f" {r['median_s']:9.2f}  {what}"
-        )
+        per_cpu = f"{r['pages_per_cpu_s']:10.1f}" if "pages_per_cpu_s" in r else f"{'-':>10}"
+        print(f"{name:22} {r['pages_per_s']:9.1f} {per_cpu} {ms:8.2f} {r['median_s']:9.2f}  {what}")
+    close_pool()
     load1 = os.getloadavg()
     print(
         f"matched {len(matched)} of {copies} copies; load average {load0[0]:.2f} at the start,"
