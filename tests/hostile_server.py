@@ -330,24 +330,22 @@ class HostileServer:
     bind: str = "127.0.0.1"  # "::1" for an IPv6 server
 
     def __post_init__(self) -> None:
+        # Imported here, not at the top: benchmarks/hostile_pages.py imports this module's page
+        # builders with only tests/ on sys.path.
+        from tests.fixtures.http_server import LocalServer
+
         self.routes = {**DEFAULT_ROUTES, **self.routes}
-        server_class = _Server
-        if ":" in self.bind:
-            server_class = type("_Server6", (_Server,), {"address_family": socket.AF_INET6})
-        self._httpd = server_class((self.bind, 0), RequestHandler)
-        self._httpd.owner = self
-        if self.tls is not None:
-            self._httpd.socket = self.tls.wrap_socket(self._httpd.socket, server_side=True)
-        self.port = self._httpd.server_address[1]
-        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True)
+        self._server = LocalServer(
+            RequestHandler, host=self.bind, server_class=_Server, tls=self.tls, owner=self
+        )
+        self.port = self._server.port
 
     def __enter__(self) -> HostileServer:
-        self._thread.start()
+        self._server.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
+        self._server.stop()
 
     def url(self, path: str, host: str = "") -> str:
         scheme = "https" if self.tls else "http"

@@ -12,13 +12,14 @@ import datetime as dt
 import subprocess
 import tempfile
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from tests.fixtures.http_server import LocalServer
 
 _CNF = """[ tsa ]
 default_tsa = tsa_config1
@@ -140,15 +141,13 @@ class LocalTSA:
                 self.end_headers()
                 self.wfile.write(reply)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/tsa"
-        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.server = LocalServer(Handler)
+        self.url = self.server.url("/tsa")
 
     def __enter__(self) -> LocalTSA:
-        self._thread.start()
+        self.server.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self.server.stop()
         self._tmp.cleanup()
