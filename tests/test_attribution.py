@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.fixtures.templates import fill_template
 
 from copywatch.attribution import attribute, claimed_published_time, published_order
 from copywatch.config import OutletConfig
@@ -33,25 +34,10 @@ FR_TEXT = (FIXTURES / "fr_exclusive.txt").read_text(encoding="utf-8")
 AR_EXCLUSIVE = Exclusive(url=AR_URL, fetched_url=AR_URL, title="خطة حكومية لدعم الفلاحين", text=AR_TEXT)
 FR_EXCLUSIVE = Exclusive(url=FR_URL, fetched_url=FR_URL, title="Un plan pour les agriculteurs", text=FR_TEXT)
 
-SLOTS = (
-    "__HEAD__",
-    "__BYLINE__",
-    "__FIGURE__",
-    "__BEFORE__",
-    "__TOP__",
-    "__BOTTOM__",
-    "__AFTER__",
-    "__COMMENT__",
-)
-
 
 def page(template: str = "ar_news.html", **slots: str) -> Document:
     """A copy page from a fixture template, its __SLOTS__ filled (empty unless given)."""
-    html = (FIXTURES / template).read_text(encoding="utf-8")
-    for slot in SLOTS:
-        html = html.replace(slot, slots.get(slot.strip("_").lower(), ""))
-    html = html.replace("__SIDEBAR_HREF__", slots.get("sidebar_href", "https://almadar.example/p/9"))
-    html = html.replace("__SIDEBAR_TEXT__", slots.get("sidebar_text", "خبر تاسع"))
+    html = fill_template(template, **slots)
     return Document(url="https://almadar.example/2024/05/p-77.html", title="", text="", html=html)
 
 

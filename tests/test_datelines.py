@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.fixtures.templates import fill_template
 
 from copywatch.attribution import attribute, is_short_name
 from copywatch.config import OutletConfig, parse_config
@@ -36,27 +37,6 @@ FR_TEXT = (FIXTURES / "fr_exclusive.txt").read_text(encoding="utf-8")
 AR_EX = Exclusive(url=AR_URL, fetched_url=AR_URL, title="خطة حكومية لدعم الفلاحين", text=AR_TEXT)
 FR_EX = Exclusive(url=AR_URL, fetched_url=AR_URL, title="Un plan pour les agriculteurs", text=FR_TEXT)
 FIRST_AR = "<p>أعلنت الحكومة المغربية، صباح اليوم"
-SLOTS = (
-    "__HEAD__",
-    "__BYLINE__",
-    "__FIGURE__",
-    "__BEFORE__",
-    "__TOP__",
-    "__BOTTOM__",
-    "__AFTER__",
-    "__COMMENT__",
-)
-
-
-def html_of(template: str, replace: tuple[tuple[str, str], ...] = (), **slots: str) -> str:
-    html = (FIXTURES / template).read_text(encoding="utf-8")
-    for old, new in replace:
-        assert old in html, old
-        html = html.replace(old, new, 1)
-    for slot in SLOTS:
-        html = html.replace(slot, slots.get(slot.strip("_").lower(), ""))
-    html = html.replace("__SIDEBAR_HREF__", slots.get("sidebar_href", "https://almadar.example/p/9"))
-    return html.replace("__SIDEBAR_TEXT__", slots.get("sidebar_text", "خبر تاسع"))
 
 
 def ar(outlet: OutletConfig = SPA, replace: tuple[tuple[str, str], ...] = (), **slots: str) -> Credit:
@@ -64,7 +44,7 @@ def ar(outlet: OutletConfig = SPA, replace: tuple[tuple[str, str], ...] = (), **
         url="https://almadar.example/p-77.html",
         title="",
         text="",
-        html=html_of("ar_news.html", replace, **slots),
+        html=fill_template("ar_news.html", replace, **slots),
     )
     return attribute(doc, AR_EX, outlet)
 
@@ -116,7 +96,7 @@ def test_dotted_and_latin_acronyms_in_a_dateline(opening: str) -> None:
 
 
 def test_french_dateline() -> None:
-    html = html_of(
+    html = fill_template(
         "fr_news.html", (("<p>Le gouvernement a annoncé", "<p>Rabat - MAP - Le gouvernement a annoncé"),)
     )
     doc = Document(url="https://portail.example/a/1", title="", text="", html=html)
