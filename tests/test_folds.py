@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from copywatch.text.normalize import fold_for_names, name_tokens, words
+from copywatch.text.normalize import fold_for_names, name_tokens, normalize_text, words
 
 
 @pytest.mark.parametrize(
@@ -44,4 +44,13 @@ def test_the_conjunction_typed_apart_joins_its_word(apart: str, joined: str) -> 
 
 def test_a_lone_waw_before_a_number_or_latin_stays() -> None:
     assert words("قال و 12") == ["قال", "و", "12"]
-    assert words("و. الرياح") == ["و", "الرياح"]
+    assert words("قال و Rabat") == ["قال", "و", "rabat"]
+
+
+def test_a_lone_waw_joins_whatever_separates_it() -> None:
+    """Normalized text is text again: «و الرياح» must read the same after normalizing twice, so
+    the join cannot depend on what separated them («و. الرياح», a folded ؤ before a symbol)."""
+    assert words("و. الرياح") == ["والرياح"]
+    for text in ("و. الرياح", "ؤ۽ء", "و\nالرياح"):
+        once = normalize_text(text)
+        assert normalize_text(once) == once

@@ -176,17 +176,16 @@ def split(text: str) -> Split | None:
     edges = np.diff(_WORD_UNIT[units].astype(np.int8), prepend=np.int8(0), append=np.int8(0))
     starts = np.flatnonzero(edges == 1)
     ends = np.flatnonzero(edges == -1)
-    # the conjunction و typed apart from its word («و الرياح»): the spaces after it are dropped, so
-    # it joins the word as it is normally written («والرياح»)
+    # the conjunction و typed apart from its word («و الرياح»): what separates them is dropped, so
+    # it joins the word as it is normally written («والرياح»). Whatever separates them, spaces or
+    # not: the words joined by spaces are text again, and normalizing must give them back unchanged.
     if len(starts) > 1:
         lone = np.flatnonzero((ends[:-1] - starts[:-1] == 1) & (units[starts[:-1]] == _WAW))
         lone = lone[_is_arabic_letter(units[starts[lone + 1]])]
         if len(lone):
             drop = np.zeros(len(units), dtype=bool)
             for i in lone.tolist():
-                gap = units[ends[i] : starts[i + 1]]
-                if len(gap) and bool((gap == 32).all()):
-                    drop[ends[i] : starts[i + 1]] = True
+                drop[ends[i] : starts[i + 1]] = True
             if drop.any():
                 kept, units = kept[~drop], units[~drop]
                 edges = np.diff(_WORD_UNIT[units].astype(np.int8), prepend=np.int8(0), append=np.int8(0))
@@ -224,7 +223,7 @@ def _tokenize_by_token(text: str) -> Tokens:
     words: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
-    joining = False  # the last word is a lone و followed by spaces only
+    joining = False  # the last word is a lone و
     for m in _TOKEN_RE.finditer(text):
         # each word a token folds into keeps the token's span
         for n, w in enumerate(fold_token(m.group())):
@@ -235,7 +234,7 @@ def _tokenize_by_token(text: str) -> Tokens:
             words.append(w)
             starts.append(m.start())
             ends.append(m.end())
-        joining = words[-1:] == ["و"] and _next_after_spaces(text, m.end())
+        joining = words[-1:] == ["و"]
     return Tokens(tuple(words), tuple(starts), tuple(ends))
 
 
@@ -245,18 +244,6 @@ _WAW = np.uint16(ord("و"))
 def _is_arabic_letter(u: Any) -> Any:
     """An array (or one code unit) of Arabic letters ء..ي."""
     return (u >= 0x0621) & (u <= 0x064A)
-
-
-_SKIPPED = frozenset(_MARKS + _TATWEEL + _INVISIBLE)
-
-
-def _next_after_spaces(text: str, at: int) -> bool:
-    """Plain spaces (and characters folding deletes) between ``at`` and the next word character."""
-    i, spaces = at, 0
-    while i < len(text) and (text[i] == " " or text[i] in _SKIPPED):
-        spaces += text[i] == " "
-        i += 1
-    return spaces > 0 and i < len(text) and text[i].isalnum()
 
 
 def words(text: str) -> list[str]:
