@@ -27,7 +27,7 @@ deterministic: the same exclusives and page always give the same matches.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 from scipy import sparse
@@ -37,7 +37,17 @@ from ..config import MatchConfig
 from ..models import Exclusive, Match, Span
 from ..text.normalize import Tokens, tokenize, words
 from .align import Alignment, align, match_type
-from .fingerprint import PassageMinHash, band_keys, distinct, run_hashes, tally, word_hashes
+from .fingerprint import (
+    PassageMinHash,
+    band_keys,
+    distinct,
+    high32,
+    run_hashes,
+    run_hashes_many,
+    tally,
+    word_hashes,
+    word_hashes_many,
+)
 
 GRAM_WORDS = 3  # k of the k-word runs used for candidates and alignment
 PASSAGE_RUNS = 40  # an exclusive's passages: 40 runs...
@@ -53,43 +63,29 @@ _CHUNK = 8192  # exclusives per chunk of stored runs
 # number. Sorted, the postings of one key are contiguous; 40 hash bits are plenty to tell keys apart.
 _ID_BITS = 24
 _ID_MASK = np.uint64((1 << _ID_BITS) - 1)
+_KEY_MASK = ~_ID_MASK
+_BATCH = 64  # exclusives fingerprinted together (one set of array operations for all of them)
+_BLOCK = 1 << 20  # postings handled at a time when the candidate index is sorted out in place
+_high32 = high32
 
 
-def _high32(grams: np.ndarray) -> np.ndarray:
-    return (grams >> np.uint64(32)).astype(np.uint32)
+def _member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """Which ``values`` are in ``sorted_set`` (sorted, distinct): binary search, no sort of both."""
+    if not len(sorted_set):
+        return np.zeros(len(values), dtype=bool)
+    at = np.searchsorted(sorted_set, values)
+    return sorted_set[np.minimum(at, len(sorted_set) - 1)] == values
 
 
-class _DocFreq:
-    """Document frequency of hashes, merged every few thousand documents to bound memory."""
-
-    def __init__(self) -> None:
-        self.keys = np.zeros(0, dtype=np.uint64)
-        self.counts = np.zeros(0, dtype=np.int64)
-        self._pending: list[np.ndarray] = []
-
-    def add(self, distinct: np.ndarray) -> None:
-        self._pending.append(distinct)
-        if len(self._pending) >= 4096:
-            self._merge()
-
-    def _merge(self) -> None:
-        if not self._pending:
-            return
-        new, counts = tally(np.concatenate(self._pending))
-        self._pending = []
-        keys = np.concatenate([self.keys, new])
-        allc = np.concatenate([self.counts, counts])
-        order = np.argsort(keys, kind="stable")
-        keys, allc = keys[order], allc[order]
-        first = np.ones(len(keys), dtype=bool)
-        first[1:] = keys[1:] != keys[:-1]
-        starts = np.flatnonzero(first)
-        self.keys = keys[starts]
-        self.counts = np.add.reduceat(allc, starts) if len(keys) else allc
-
-    def result(self) -> tuple[np.ndarray, np.ndarray]:
-        self._merge()
-        return self.keys, self.counts
+def _compact(a: np.ndarray, keep: Callable[[np.ndarray], np.ndarray]) -> int:
+    """Move the elements ``keep(block)`` selects to the front of ``a``, in place and block by block
+    (no second copy of ``a``); returns how many were kept."""
+    written = 0
+    for start in range(0, len(a), _BLOCK):
+        kept = a[start : start + _BLOCK][keep(a[start : start + _BLOCK])]  # a copy, made first
+        a[written : written + len(kept)] = kept
+        written += len(kept)
+    return written
 
 
 class ExclusiveIndex:
@@ -119,32 +115,36 @@ class ExclusiveIndex:
         self._n_words = np.zeros(n, dtype=np.int64)
         pending: list[np.ndarray] = []
         at = 0
-        word_df = _DocFreq()
+        # document frequency of the hashed word features (as HashingVectorizer makes them): each
+        # exclusive's distinct words, counted once per exclusive, a chunk at a time
+        feature_df = np.zeros(N_FEATURES, dtype=np.int64)
+        features: list[np.ndarray] = []
         self._title_words = np.zeros(n, dtype=np.int64)
         self._tail_words = np.zeros(n, dtype=np.int64)
-        for e, ex in enumerate(self._exclusives):
-            wh = word_hashes(ex.text)
-            self._title_words[e], self._tail_words[e] = _unmeasured_lines(ex)
-            grams = run_hashes(wh, GRAM_WORDS)
-            pending.append(_high32(grams))
-            word_df.add(distinct(wh))
-            self._n_words[e] = len(wh)
-            self._begin[e], self._end[e] = at, at + len(grams)
-            at += len(grams)
-            if len(pending) == self._chunk or e == n - 1:
-                self._chunks.append(np.concatenate(pending))
-                pending, at = [], 0
+        for lo in range(0, n, _BATCH):
+            batch = self._exclusives[lo : lo + _BATCH]
+            word_hs = word_hashes_many([ex.text for ex in batch])
+            for e, ex, wh, grams in zip(
+                range(lo, lo + len(batch)), batch, word_hs, run_hashes_many(word_hs, GRAM_WORDS), strict=True
+            ):
+                self._title_words[e], self._tail_words[e] = _unmeasured_lines(ex)
+                pending.append(_high32(grams))
+                features.append((distinct(wh) % np.uint64(N_FEATURES)).astype(np.int32))
+                self._n_words[e] = len(wh)
+                self._begin[e], self._end[e] = at, at + len(grams)
+                at += len(grams)
+                if len(pending) == self._chunk or e == n - 1:
+                    self._chunks.append(np.concatenate(pending))
+                    feature_df += np.bincount(np.concatenate(features), minlength=N_FEATURES)
+                    pending, features, at = [], [], 0
         limit = max(3, math.ceil(0.05 * n))
         self._common = self._common_runs(limit)
         self.common: frozenset[int] = frozenset(self._common.tolist())
         self._formula = self._formula_runs(archive or {})
         self._build_candidate_index()
-        vocab, df = word_df.result()
-        # scikit-learn's TfidfTransformer over hashed word features (as HashingVectorizer makes
-        # them), with the idf learned from the exclusives' document frequencies. Words no exclusive
-        # has get idf 0: they say nothing about resemblance to an exclusive.
-        features = (vocab % np.uint64(N_FEATURES)).astype(np.int64)
-        feature_df = np.bincount(features, weights=df, minlength=N_FEATURES)
+        # scikit-learn's TfidfTransformer over hashed word features, with the idf learned from the
+        # exclusives' document frequencies. Words no exclusive has get idf 0: they say nothing
+        # about resemblance to an exclusive.
         idf = np.where(feature_df > 0, np.log((1.0 + n) / (1.0 + feature_df)) + 1.0, 0.0)
         self._tfidf = TfidfTransformer()
         self._tfidf.idf_ = idf
@@ -188,7 +188,7 @@ class ExclusiveIndex:
         total = np.zeros(len(suspects), dtype=np.int64)
         for c in chunks:
             runs = self._distinct_runs(c)
-            runs = runs[np.isin(runs, suspects)]
+            runs = runs[_member(runs, suspects)]
             total += np.bincount(np.searchsorted(suspects, runs), minlength=len(suspects))
         return suspects[total >= limit]
 
@@ -196,53 +196,100 @@ class ExclusiveIndex:
         """Sorted runs (not common) that at least ``formula_min_docs`` distinct articles of the outlet
         carry: the exclusives loaded now and the archive's other articles. Near-duplicates (the same
         article under another URL, an updated version) are one article, so an article stored twice
-        never becomes formula."""
+        never becomes formula.
+
+        Counted without holding every article's runs twice: the near-duplicate groups come from
+        small sketches, then each group's distinct runs go into one preallocated array, sorted in
+        place; a run repeated ``formula_min_docs`` times there is in that many groups.
+        """
         urls = {e.url for e in self._exclusives} | {e.fetched_url for e in self._exclusives}
-        docs = [distinct(self._runs(e)) for e in range(len(self._exclusives))]
-        docs += [np.frombuffer(b, dtype="<u4").astype(np.uint32) for u, b in archive.items() if u not in urls]
-        df = _DocFreq()
-        for group in _near_duplicate_groups(docs):
-            runs = docs[group[0]] if len(group) == 1 else distinct(np.concatenate([docs[g] for g in group]))
-            if len(runs):
-                df.add(runs.astype(np.uint64))
-        keys, counts = df.result()
-        formula = keys[counts >= self.config.formula_min_docs].astype(np.uint32)
+        n = len(self._exclusives)
+        stored = [np.frombuffer(b, dtype="<u4") for u, b in archive.items() if u not in urls]
+        sketches = [distinct(self._runs(e))[:SKETCH] for e in range(n)]
+        sketches += [d[:SKETCH].astype(np.uint32) for d in stored]  # stored sorted and distinct
+
+        def runs_of(doc: int) -> np.ndarray:
+            return distinct(self._runs(doc)) if doc < n else stored[doc - n].astype(np.uint32)
+
+        groups = _near_duplicate_groups(sketches)
+        del sketches
+        every = np.empty(int((self._end - self._begin).sum()) + sum(len(d) for d in stored), dtype=np.uint32)
+        at = 0
+        for group in groups:
+            runs = (
+                runs_of(group[0])
+                if len(group) == 1
+                else distinct(np.concatenate([runs_of(g) for g in group]))
+            )
+            every[at : at + len(runs)] = runs
+            at += len(runs)
+        every = every[:at]
+        every.sort()
+        k = self.config.formula_min_docs
+        if k <= 1:
+            formula = distinct(every)
+        else:
+            formula = distinct(every[k - 1 :][every[k - 1 :] == every[: len(every) - k + 1]])
+        del every
         return np.setdiff1d(formula, self._common)
 
     def article_runs(self, e_idx: int) -> bytes:
         """An exclusive's entry in the store's formula index."""
         return distinct(self._runs(e_idx)).astype("<u4").tobytes()
 
+    def _filtered(self, runs: np.ndarray) -> np.ndarray:
+        """A text's runs without the common and formula runs (they never make a candidate)."""
+        if len(self._common):
+            runs = runs[~_member(runs, self._common)]
+        if len(self._formula):
+            runs = runs[~_member(runs, self._formula)]
+        return runs
+
     def _keys(self, runs: np.ndarray, sketch: PassageMinHash) -> np.ndarray:
         """Distinct LSH band keys of a text's passages, its common and formula runs left out first."""
-        if len(self._common):
-            runs = runs[~np.isin(runs, self._common)]
-        if len(self._formula):
-            runs = runs[~np.isin(runs, self._formula)]
-        return distinct(band_keys(sketch.signatures(runs), ROWS))
+        return distinct(band_keys(sketch.signatures(self._filtered(runs)), ROWS))
 
     def _build_candidate_index(self) -> None:
         seed = self.config.seed
         self._ex_sketch = PassageMinHash(BANDS * ROWS, seed, PASSAGE_RUNS, PASSAGE_STRIDE)
         self._page_sketch = PassageMinHash(BANDS * ROWS, seed, PASSAGE_RUNS, PAGE_STRIDE)
-        # one preallocated array, filled in place: no list of 100k small arrays, no second copy
+        # One preallocated array of postings (band key, exclusive), filled a batch of exclusives at
+        # a time, then sorted, its repeats and its too common keys dropped, all in place: no list
+        # of 100k small arrays, no second copy, no per-key arrays.
+        n = len(self._exclusives)
         passages = np.maximum(1, -(-(self._end - self._begin) // PASSAGE_STRIDE))
         postings = np.empty(int(passages.sum()) * BANDS, dtype=np.uint64)
-        self._n_keys = np.zeros(len(self._exclusives), dtype=np.int64)
+        self._n_keys = np.zeros(n, dtype=np.int64)
         at = 0
-        for e in range(len(self._exclusives)):
-            keys = self._keys(self._runs(e), self._ex_sketch)
-            postings[at : at + len(keys)] = (keys & ~_ID_MASK) | np.uint64(e)
-            self._n_keys[e] = len(keys)
-            at += len(keys)
-        postings = postings[:at]
+        for lo in range(0, n, _BATCH):
+            ids = range(lo, min(n, lo + _BATCH))
+            signatures = self._ex_sketch.signatures_many([self._filtered(self._runs(e)) for e in ids])
+            counts = np.array([len(s) for s in signatures], dtype=np.int64) * BANDS
+            if not counts.sum():
+                continue
+            owner = np.repeat(np.arange(lo, lo + len(ids), dtype=np.uint64), counts)
+            batch = distinct((band_keys(np.concatenate(signatures), ROWS) & _KEY_MASK) | owner)
+            postings[at : at + len(batch)] = batch  # a key twice in one exclusive is one posting
+            self._n_keys[lo : lo + len(ids)] = np.bincount(
+                (batch & _ID_MASK).astype(np.int64) - lo, minlength=len(ids)
+            )
+            at += len(batch)
+        postings.resize(at, refcheck=False)  # in place: the unused tail is given back
         postings.sort()
-        # drop band keys found in more than MAX_POSTINGS exclusives
-        new_key = np.ones(len(postings), dtype=bool)
-        new_key[1:] = (postings[1:] ^ postings[:-1]) > _ID_MASK
-        firsts = np.flatnonzero(new_key)
-        sizes = np.diff(firsts, append=len(postings))
-        self._postings = postings[np.repeat(sizes <= MAX_POSTINGS, sizes)]
+        # drop band keys found in more than MAX_POSTINGS exclusives: their first posting and the
+        # one MAX_POSTINGS further on share the key
+        crowded_parts: list[np.ndarray] = []
+        for start in range(0, max(0, at - MAX_POSTINGS), _BLOCK):
+            stop = min(at - MAX_POSTINGS, start + _BLOCK)
+            head = postings[start:stop]
+            same = (head ^ postings[start + MAX_POSTINGS : stop + MAX_POSTINGS]) <= _ID_MASK
+            crowded_parts.append(head[same] & _KEY_MASK)
+            del head
+        crowded = distinct(np.concatenate(crowded_parts)) if crowded_parts else np.zeros(0, dtype=np.uint64)
+        if len(crowded):
+            at = _compact(postings, lambda block: ~_member(block & _KEY_MASK, crowded))
+            postings.resize(at, refcheck=False)
+        self._postings = postings
 
     def __len__(self) -> int:
         return len(self._exclusives)
