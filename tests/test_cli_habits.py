@@ -8,11 +8,10 @@ import csv
 import io
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 from click.testing import CliRunner
+from tests.fixtures.cli import run_cli
 from tests.fixtures.findings import make_finding
 
 from copywatch.cli import main
@@ -34,25 +33,14 @@ def _config(tmp_path: Path, body: str = "", exclusives: str = '["a.html"]') -> P
     return cfg
 
 
-def _cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "copywatch.cli", *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=cwd,
-        check=False,
-    )
-
-
 def test_log_options_are_accepted_after_the_subcommand(tmp_path):
     cfg = _config(tmp_path)
-    done = _cli("scan", "--config", str(cfg), "--log-format", "json", "-v")
+    done = run_cli("scan", "--config", str(cfg), "--log-format", "json", "-v")
     assert done.returncode == 0, done.stderr
     lines = [json.loads(line) for line in done.stderr.splitlines() if line.strip()]
     assert any(line["level"] == "info" for line in lines)  # -v after the subcommand: info lines too
     # before it, as always, and mixed: -v before, --log-format after
-    done = _cli("-v", "scan", "--config", str(cfg), "--log-format", "json")
+    done = run_cli("-v", "scan", "--config", str(cfg), "--log-format", "json")
     assert done.returncode == 0, done.stderr
     lines = [json.loads(line) for line in done.stderr.splitlines() if line.strip()]
     assert any(line["level"] == "info" for line in lines)

@@ -12,6 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+from tests.fixtures.cli import run_cli
+
 from hostile_server import HostileServer, send
 
 ARTICLE = (
@@ -50,16 +52,6 @@ def _config(tmp_path: Path, srv: HostileServer) -> Path:
     return cfg
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "copywatch.cli", *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-
-
 def _snapshot(db: Path) -> dict[str, list[tuple]]:
     with sqlite3.connect(db) as con:
         return {
@@ -86,7 +78,7 @@ def test_one_ctrl_c_stops_the_scan_stores_nothing_and_leaves_no_warc(tmp_path):
     state = {"delay": 0.0, "version": 1.0}
     with HostileServer(routes=_routes(state)) as srv:
         cfg = _config(tmp_path, srv)
-        first = _cli("scan", "--config", str(cfg))
+        first = run_cli("scan", "--config", str(cfg))
         assert first.returncode == 0, first.stderr
         db = tmp_path / "copywatch.db"
         before = _snapshot(db)
@@ -109,7 +101,7 @@ def test_one_ctrl_c_stops_the_scan_stores_nothing_and_leaves_no_warc(tmp_path):
         assert _snapshot(db) == before
         assert sorted(p.name for p in (tmp_path / "warc").iterdir()) == warcs_before, "an orphan WARC file"
 
-        status = _cli("status", "--config", str(cfg))
+        status = run_cli("status", "--config", str(cfg))
         lines = status.stdout.splitlines()
         assert "aborted" in lines[0] and "success" in lines[1], status.stdout
 
@@ -119,16 +111,16 @@ def test_a_killed_scan_shows_as_aborted_and_the_next_scan_goes_on(tmp_path):
     with HostileServer(routes=_routes(state)) as srv:
         cfg = _config(tmp_path, srv)
         proc = _start_and_wait_for_pages(cfg, srv, 1)
-        running = _cli("status", "--config", str(cfg))
+        running = run_cli("status", "--config", str(cfg))
         assert "running" in running.stdout.splitlines()[0], running.stdout  # it holds the lock: running
         proc.kill()
         proc.communicate(timeout=30)
 
-        status = _cli("status", "--config", str(cfg))
+        status = run_cli("status", "--config", str(cfg))
         assert status.stdout.splitlines()[0].split()[1] == "aborted", status.stdout
 
         state["delay"] = 0.0
-        again = _cli("scan", "--config", str(cfg))
+        again = run_cli("scan", "--config", str(cfg))
         assert again.returncode == 0, again.stderr
-        lines = _cli("status", "--config", str(cfg)).stdout.splitlines()
+        lines = run_cli("status", "--config", str(cfg)).stdout.splitlines()
         assert lines[0].split()[1] == "success" and lines[1].split()[1] == "aborted", lines

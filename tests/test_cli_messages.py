@@ -13,6 +13,7 @@ from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
+from tests.fixtures.cli import run_cli
 from tests.fixtures.http_server import LocalServer
 
 from copywatch.crawl.fetch import Fetcher
@@ -33,16 +34,6 @@ def _config(tmp_path: Path, body: str = "", exclusives: str = '["a.html"]') -> P
     return cfg
 
 
-def _cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "copywatch.cli", *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-
-
 def _site(srv: HostileServer, name: str = "copier", path: str = "/copy") -> str:
     return f'[[sites]]\nname = "{name}"\nseeds = ["{srv.url(path)}"]\n'
 
@@ -51,7 +42,7 @@ def test_an_unreachable_exclusives_source_is_not_called_disallowed(tmp_path):
     down = HostileServer(routes={"/robots.txt": lambda h: send(h, 503, b"busy", "text/plain")})
     with down:
         cfg = _config(tmp_path, exclusives=f'["{down.url("/sitemap.xml")}", "a.html"]')
-        done = _cli("scan", "--config", str(cfg))
+        done = run_cli("scan", "--config", str(cfg))
         assert done.returncode == 0, done.stderr
         assert "disallowed by robots.txt" not in done.stderr
         assert f"exclusives source {down.url('/sitemap.xml')}: robots.txt of" in done.stderr
@@ -60,30 +51,30 @@ def test_an_unreachable_exclusives_source_is_not_called_disallowed(tmp_path):
         alone = tmp_path / "alone"  # a new store: no stored exclusives to fall back on
         alone.mkdir()
         cfg = _config(alone, exclusives=f'["{down.url("/sitemap.xml")}"]')
-        done = _cli("scan", "--config", str(cfg))
+        done = run_cli("scan", "--config", str(cfg))
         assert done.returncode == 1 and "is unreachable" in done.stderr and "disallowed" not in done.stderr
 
 
 def test_a_mistyped_local_exclusives_path_is_a_warning_and_recorded_with_the_run(tmp_path):
     cfg = _config(tmp_path, exclusives='["a.html", "exclusives/typo.html"]')
-    done = _cli("scan", "--config", str(cfg))
+    done = run_cli("scan", "--config", str(cfg))
     assert done.returncode == 0, done.stderr
     typo = tmp_path / "exclusives" / "typo.html"
     warnings = [line for line in done.stderr.splitlines() if "WARNING" in line]
     assert any(f"exclusives source {typo}: no such file" in line for line in warnings), done.stderr
     assert f"exclusives sources: ERROR: exclusives source {typo}: no such file" in done.stdout
-    status = _cli("status", "--config", str(cfg))
+    status = run_cli("status", "--config", str(cfg))
     assert f"(outlet): exclusives source {typo}: no such file" in status.stdout
     # --strict tells a scheduler
-    assert _cli("scan", "--config", str(cfg), "--strict").returncode == 3
+    assert run_cli("scan", "--config", str(cfg), "--strict").returncode == 3
 
 
 def test_no_sites_and_an_empty_sitemap_seed_are_told(tmp_path):
     empty = b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>'
     with HostileServer(routes={"/sitemap.xml": lambda h: send(h, 200, empty, "application/xml")}) as srv:
-        done = _cli("scan", "--config", str(_config(tmp_path)))
+        done = run_cli("scan", "--config", str(_config(tmp_path)))
         assert done.returncode == 0 and "no [[sites]] table" in done.stderr, done.stderr
-        done = _cli("scan", "--config", str(_config(tmp_path, _site(srv, "empty", "/sitemap.xml"))))
+        done = run_cli("scan", "--config", str(_config(tmp_path, _site(srv, "empty", "/sitemap.xml"))))
         assert done.returncode == 0, done.stderr
         assert f"site empty: {srv.url('/sitemap.xml')}: this sitemap lists no URL" in done.stderr
 
@@ -102,9 +93,9 @@ def test_headers_one_byte_a_second_are_a_read_timeout_not_a_connect_one():
 def test_an_unchanged_seed_page_is_not_new_on_every_scan(tmp_path):
     with HostileServer(routes={"/copy": lambda h: send(h, 200, COPY.encode())}) as srv:
         cfg = _config(tmp_path, _site(srv))
-        first = _cli("scan", "--config", str(cfg))
+        first = run_cli("scan", "--config", str(cfg))
         assert "copier: 1 fetched, 1 new, 0 changed, 0 unchanged" in first.stdout, first.stdout
-        second = _cli("scan", "--config", str(cfg))
+        second = run_cli("scan", "--config", str(cfg))
         assert "copier: 1 fetched, 0 new, 0 changed, 1 unchanged" in second.stdout, second.stdout
 
 
@@ -125,7 +116,7 @@ def test_the_max_pages_warning_names_the_urls_really_left(tmp_path):
         cfg.write_text(
             cfg.read_text().replace("max_retries = 0\n", "max_retries = 0\nmax_pages_per_site = 1\n")
         )
-        done = _cli("scan", "--config", str(cfg))
+        done = run_cli("scan", "--config", str(cfg))
     # the home page was read; its 10 links are left (the sitemap, not a page, is not counted)
     assert "site s: stopped at max_pages_per_site; 10 URLs left for the next scan" in done.stderr, done.stderr
 
@@ -160,7 +151,7 @@ def test_a_read_only_store_is_one_plain_line_and_reading_commands_still_work(tmp
     if not _can_mount_read_only(tmp_path):
         pytest.skip("no user namespaces here (unshare -rm): cannot make a read-only file system")
     cfg = _config(tmp_path, '[store]\npath = "db/copywatch.db"\n')
-    assert _cli("scan", "--config", str(cfg)).returncode == 0
+    assert run_cli("scan", "--config", str(cfg)).returncode == 0
     py = f"{sys.executable} -m copywatch.cli"
     done = _ro_mount(
         tmp_path / "db",
@@ -248,15 +239,15 @@ class _Poster:
 def test_verify_of_a_damaged_bundle_prints_no_raw_bytes(tmp_path):
     with HostileServer(routes={"/copy": lambda h: send(h, 200, COPY.encode())}) as srv:
         cfg = _config(tmp_path, _site(srv))
-        assert _cli("scan", "--config", str(cfg)).returncode == 0
-    done = _cli("export", "--config", str(cfg), "--out", str(tmp_path / "exports"), "--format", "folder")
+        assert run_cli("scan", "--config", str(cfg)).returncode == 0
+    done = run_cli("export", "--config", str(cfg), "--out", str(tmp_path / "exports"), "--format", "folder")
     assert done.returncode == 0, done.stderr
     (bundle,) = [p for p in (tmp_path / "exports").iterdir() if p.is_dir()]
     warc = bundle / "captures.warc.gz"
     data = bytearray(warc.read_bytes())
     data[40:] = b"\x1f\x8b\x08\x00" + bytes(range(256)) * 4  # gzip garbage after the first bytes
     warc.write_bytes(bytes(data))
-    done = _cli("verify", str(bundle))
+    done = run_cli("verify", str(bundle))
     assert done.returncode == 1
     for line in done.stdout.splitlines():
         assert line.isprintable() and "\\x" not in line and "b'" not in line, line
