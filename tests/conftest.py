@@ -1,7 +1,9 @@
 """Shared fixtures: a clean environment (as httpx's test suite does) and temporary folders.
 
 Servers live in their own modules (tests/hostile_server.py, the demo web in copywatch.demo), each
-a real HTTP server on 127.0.0.1 in a thread: no mocks of the client.
+a real HTTP server on 127.0.0.1 in a thread: no mocks of the client. A test's own handler runs on
+tests/fixtures/http_server.py's LocalServer; helpers shared by test modules live in tests/fixtures/
+(a test module never imports another).
 """
 
 from __future__ import annotations
