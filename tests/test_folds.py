@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from copywatch.match.fingerprint import word_hashes, word_hashes_many
 from copywatch.text.normalize import fold_for_names, name_tokens, normalize_text, words
 
 
@@ -54,3 +55,11 @@ def test_a_lone_waw_joins_whatever_separates_it() -> None:
     for text in ("و. الرياح", "ؤ۽ء", "و\nالرياح"):
         once = normalize_text(text)
         assert normalize_text(once) == once
+
+
+def test_a_lone_waw_never_joins_the_next_text_of_a_batch() -> None:
+    """Batches of texts are hashed as one (joined by a line break): a و closing one text must not
+    join the first word of the next, though a line break inside one text is joined across."""
+    texts = ["قال الوزير و", "الرياح شديدة و", "و\nالمطر", "12 و", "الرياح"]
+    assert [h.tolist() for h in word_hashes_many(texts)] == [word_hashes(t).tolist() for t in texts]
+    assert len(word_hashes("و\nالمطر")) == 1

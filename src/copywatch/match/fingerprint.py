@@ -100,7 +100,6 @@ def _risky_table() -> np.ndarray:
 
 _RISKY = _risky_table()
 _LONE_WAW = np.uint32(int(_normalize._WAW) | _WORD)  # و as a word character
-_SPACE = np.uint32(32)
 _LOW16 = np.uint32(0xFFFF)
 _LITTLE_ENDIAN = sys.byteorder == "little"
 
@@ -156,28 +155,29 @@ def _hash_words(folded_words: Sequence[str]) -> np.ndarray:
     return _hash_spans(units, ends - sizes, ends)
 
 
-def _words_of_units(units: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _words_of_units(
+    units: np.ndarray, barriers: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Looked-up units (``_UNITS``, none _OTHER) -> kept units and word starts and ends, exactly as
-    ``normalize.split`` cuts them, and where spaces were dropped to join a lone و to its next word
-    (positions in the kept units before the drop)."""
+    ``normalize.split`` cuts them, and where the separators were dropped to join a lone و to its
+    next word (positions in the kept units before the drop). ``barriers``: sorted positions (in
+    the kept units) of the line breaks between the texts of a batch, which no join crosses."""
     if units.max(initial=0) >= _DELETED:
         units = units[units < _DELETED]
     starts, ends = _edges(units)
-    # A lone و followed by spaces joins the next word when that starts with an Arabic letter
-    # (split's rule, applied the same way; looked for only where a و is followed by a space).
-    if not len(starts) or not ((units[:-1] == _LONE_WAW) & (units[1:] == _SPACE)).any():
+    # A lone و joins the next word, whatever separates them, when that starts with an Arabic letter
+    # (split's rule, applied the same way; looked for only where a و is followed by a non-word unit).
+    if not len(starts) or not ((units[:-1] == _LONE_WAW) & (units[1:] < _WORD)).any():
         return units, starts, ends, _NONE
     lone = np.flatnonzero((ends[:-1] - starts[:-1] == 1) & (units[starts[:-1]] == _LONE_WAW))
     lone = lone[_normalize._is_arabic_letter(units[starts[lone + 1]] & _LOW16)]
+    if barriers is not None and len(barriers) and len(lone):  # no join from one text into the next
+        lone = lone[np.searchsorted(barriers, ends[lone]) == np.searchsorted(barriers, starts[lone + 1])]
     if not len(lone):
         return units, starts, ends, _NONE
     drop = np.zeros(len(units), dtype=bool)
     for i in lone.tolist():
-        gap = units[ends[i] : starts[i + 1]]
-        if len(gap) and bool((gap == _SPACE).all()):
-            drop[ends[i] : starts[i + 1]] = True
-    if not drop.any():
-        return units, starts, ends, _NONE
+        drop[ends[i] : starts[i + 1]] = True
     units = units[~drop]
     starts, ends = _edges(units)
     return units, starts, ends, np.flatnonzero(drop)
@@ -203,7 +203,7 @@ def _table_word_hashes(text: str) -> np.ndarray | None:
 
     What ``normalize.split`` does, without the offsets back into the text: units folding deletes
     are dropped, the rest folded, and words are the maximal runs of word units. A text with a
-    lone و followed by a space goes to ``split``, which knows when it joins the next word.
+    lone و joins the next word in place, as ``split`` joins it.
     """
     units = _lookup(text)
     if units.max(initial=0) >= _OTHER or not _normalize._tokens_normalized(text):
@@ -220,8 +220,8 @@ def _compat_word_hashes(text: str) -> np.ndarray | None:
     word character or inert, and no kept combining mark can reach across a token's edge
     (``_RISKY``), normalizing the whole text first changes each token exactly as that does and
     no edge between tokens, so the table path on the normalized text gives the same words. A
-    lone و the NFKC text would join to the next word goes to the reference, which reads the
-    spaces as written (a no-break space does not join, its NFKC form does).
+    lone و the NFKC text would join to the next word goes to the reference (it joins whatever
+    separates them, so both agree; the reference keeps the offsets simple).
     """
     raw = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
     if len(raw) != len(text) or _RISKY.take(raw).any():
@@ -270,8 +270,8 @@ def word_hashes_many(texts: Sequence[str]) -> list[np.ndarray]:
         first = np.cumsum(lengths + 1) - (lengths + 1)  # each text's first unit
         if units.max(initial=0) >= _DELETED:
             first = np.searchsorted(np.flatnonzero(units < _DELETED), first)  # in kept units
-        units, starts, ends, dropped = _words_of_units(units)
-        if len(dropped):  # spaces after a lone و (never a line break) dropped: the texts moved up
+        units, starts, ends, dropped = _words_of_units(units, first[1:] - 1)
+        if len(dropped):  # what separated a lone و from its word dropped: the texts moved up
             first = first - np.searchsorted(dropped, first)
         hashes = _hash_spans(units & _LOW16, starts, ends)
         bounds = np.append(np.searchsorted(starts, first), len(starts)).tolist()
