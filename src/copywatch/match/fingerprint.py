@@ -155,29 +155,28 @@ def _hash_words(folded_words: Sequence[str]) -> np.ndarray:
     return _hash_spans(units, ends - sizes, ends)
 
 
-def _words_of_units(
-    units: np.ndarray, barriers: np.ndarray | None = None
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _words_of_units(units: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Looked-up units (``_UNITS``, none _OTHER) -> kept units and word starts and ends, exactly as
     ``normalize.split`` cuts them, and where the separators were dropped to join a lone و to its
-    next word (positions in the kept units before the drop). ``barriers``: sorted positions (in
-    the kept units) of the line breaks between the texts of a batch, which no join crosses."""
+    next word (positions in the kept units before the drop)."""
     if units.max(initial=0) >= _DELETED:
         units = units[units < _DELETED]
     starts, ends = _edges(units)
-    # A lone و joins the next word, whatever separates them, when that starts with an Arabic letter
-    # (split's rule, applied the same way; looked for only where a و is followed by a non-word unit).
+    # A lone و joins the next word across spaces and an opening bracket or quote, when that word
+    # starts with an Arabic letter (split's rule, applied the same way; looked for only where a و
+    # is followed by a non-word unit). A line break keeps them apart: batched texts never join.
     if not len(starts) or not ((units[:-1] == _LONE_WAW) & (units[1:] < _WORD)).any():
         return units, starts, ends, _NONE
     lone = np.flatnonzero((ends[:-1] - starts[:-1] == 1) & (units[starts[:-1]] == _LONE_WAW))
     lone = lone[_normalize._is_arabic_letter(units[starts[lone + 1]] & _LOW16)]
-    if barriers is not None and len(barriers) and len(lone):  # no join from one text into the next
-        lone = lone[np.searchsorted(barriers, ends[lone]) == np.searchsorted(barriers, starts[lone + 1])]
     if not len(lone):
         return units, starts, ends, _NONE
     drop = np.zeros(len(units), dtype=bool)
     for i in lone.tolist():
-        drop[ends[i] : starts[i + 1]] = True
+        if _normalize._WAW_GAP_UNIT[units[ends[i] : starts[i + 1]] & _LOW16].all():
+            drop[ends[i] : starts[i + 1]] = True
+    if not drop.any():
+        return units, starts, ends, _NONE
     units = units[~drop]
     starts, ends = _edges(units)
     return units, starts, ends, np.flatnonzero(drop)
@@ -270,8 +269,8 @@ def word_hashes_many(texts: Sequence[str]) -> list[np.ndarray]:
         first = np.cumsum(lengths + 1) - (lengths + 1)  # each text's first unit
         if units.max(initial=0) >= _DELETED:
             first = np.searchsorted(np.flatnonzero(units < _DELETED), first)  # in kept units
-        units, starts, ends, dropped = _words_of_units(units, first[1:] - 1)
-        if len(dropped):  # what separated a lone و from its word dropped: the texts moved up
+        units, starts, ends, dropped = _words_of_units(units)
+        if len(dropped):  # what kept a lone و from its word (never a line break) dropped: texts moved up
             first = first - np.searchsorted(dropped, first)
         hashes = _hash_spans(units & _LOW16, starts, ends)
         bounds = np.append(np.searchsorted(starts, first), len(starts)).tolist()
@@ -397,30 +396,34 @@ class PassageMinHash:
     def signatures_many(self, runs: Sequence[np.ndarray]) -> list[np.ndarray]:
         """``[self.signatures(r) for r in runs]``, computed as one matrix for all the texts.
 
-        Each text gets whole blocks of ``stride`` rows (at least ``width // stride``), padded with
-        a value above every minimum, so no block or passage mixes two texts.
+        The maps are applied to all the texts' runs at once; the minimum is taken per block of
+        ``stride`` runs with ``np.minimum.reduceat`` (a text's last block ends with the text), and
+        per passage over consecutive blocks of one text.
         """
         perms, stride, per = len(self.a), self.stride, self.width // self.stride
         sizes = np.array([len(r) for r in runs], dtype=np.int64)
-        blocks = np.where(sizes > 0, np.maximum(-(-sizes // stride), per), 0)
-        if not blocks.sum():
+        if not sizes.sum():
             return [np.zeros((0, perms), dtype=np.uint32) for _ in runs]
+        blocks = -(-sizes // stride)
         first_block = np.cumsum(blocks) - blocks
-        every = np.concatenate(runs).astype(np.uint32, copy=False)
-        permuted = np.full((int(blocks.sum()) * stride, perms), _NO_RUN, dtype=np.uint32)
-        rows = np.repeat(first_block * stride - (np.cumsum(sizes) - sizes), sizes) + np.arange(len(every))
+        starts = np.repeat(np.cumsum(sizes) - sizes - stride * first_block, blocks)
+        starts += stride * np.arange(int(blocks.sum()))
         with np.errstate(over="ignore"):
-            values = fmix32(every)[:, None] * self.a
+            values = fmix32(np.concatenate(runs).astype(np.uint32, copy=False))[:, None] * self.a
             values += self.b
-        permuted[rows] = values
-        mins = permuted.reshape(-1, stride, perms).min(axis=1)
-        passages = mins[: len(mins) - per + 1].copy()
+        mins = np.minimum.reduceat(values, starts, axis=0)
+        passages = mins[: max(0, len(mins) - per + 1)].copy()
         for t in range(1, per):
-            np.minimum(passages, mins[t : len(mins) - per + 1 + t], out=passages)
-        return [
-            passages[f : f + b - per + 1] if b else passages[:0]
-            for f, b in zip(first_block.tolist(), blocks.tolist(), strict=True)
-        ]
+            np.minimum(passages, mins[t : len(passages) + t], out=passages)
+        out = []
+        for f, b in zip(first_block.tolist(), blocks.tolist(), strict=True):
+            if b >= per:
+                out.append(passages[f : f + b - per + 1])
+            elif b:
+                out.append(mins[f : f + b].min(axis=0, keepdims=True))
+            else:
+                out.append(np.zeros((0, perms), dtype=np.uint32))
+        return out
 
 
 def band_keys(signatures: np.ndarray, rows: int) -> np.ndarray:

@@ -176,16 +176,17 @@ def split(text: str) -> Split | None:
     edges = np.diff(_WORD_UNIT[units].astype(np.int8), prepend=np.int8(0), append=np.int8(0))
     starts = np.flatnonzero(edges == 1)
     ends = np.flatnonzero(edges == -1)
-    # the conjunction و typed apart from its word («و الرياح»): what separates them is dropped, so
-    # it joins the word as it is normally written («والرياح»). Whatever separates them, spaces or
-    # not: the words joined by spaces are text again, and normalizing must give them back unchanged.
+    # the conjunction و typed apart from its word («و الرياح», «و(جيمي)», «و "التعذيب"»): spaces
+    # and an opening bracket or quote between them are dropped, so it joins the word as it is
+    # normally written («والرياح»); other marks («و #زعيم», «و.») and line breaks keep it apart.
     if len(starts) > 1:
         lone = np.flatnonzero((ends[:-1] - starts[:-1] == 1) & (units[starts[:-1]] == _WAW))
         lone = lone[_is_arabic_letter(units[starts[lone + 1]])]
         if len(lone):
             drop = np.zeros(len(units), dtype=bool)
             for i in lone.tolist():
-                drop[ends[i] : starts[i + 1]] = True
+                if _WAW_GAP_UNIT[units[ends[i] : starts[i + 1]]].all():
+                    drop[ends[i] : starts[i + 1]] = True
             if drop.any():
                 kept, units = kept[~drop], units[~drop]
                 edges = np.diff(_WORD_UNIT[units].astype(np.int8), prepend=np.int8(0), append=np.int8(0))
@@ -225,6 +226,8 @@ def _tokenize_by_token(text: str) -> Tokens:
     ends: list[int] = []
     joining = False  # the last word is a lone و
     for m in _TOKEN_RE.finditer(text):
+        if joining and not all(c in WAW_GAP or c in _SKIPPED for c in text[ends[-1] : m.start()]):
+            joining = False
         # each word a token folds into keeps the token's span
         for n, w in enumerate(fold_token(m.group())):
             if joining and n == 0 and w and _is_arabic_letter(np.uint16(ord(w[0]))):
@@ -239,6 +242,11 @@ def _tokenize_by_token(text: str) -> Tokens:
 
 
 _WAW = np.uint16(ord("و"))
+# What may stand between a lone و and the word it joins: spaces, and a bracket or quote opening it
+WAW_GAP = frozenset(" ([{«\"“‘'")
+_WAW_GAP_UNIT = np.zeros(1 << 16, dtype=bool)
+_WAW_GAP_UNIT[[ord(c) for c in WAW_GAP]] = True
+_SKIPPED = frozenset(_MARKS + _TATWEEL + _INVISIBLE)
 
 
 def _is_arabic_letter(u: Any) -> Any:
@@ -252,8 +260,18 @@ def words(text: str) -> list[str]:
 
 
 def normalize_text(text: str) -> str:
-    """The folded words of a text joined by single spaces: for comparisons and TF-IDF."""
-    return " ".join(tokenize(text).words)
+    """The folded words of a text joined by single spaces: for comparisons (titles, markers).
+
+    A lone و left apart from its word by the tokenizer («و #زعيم», a line break) is joined to it
+    here: the words joined by spaces are text again, and normalizing must give them back unchanged.
+    """
+    out: list[str] = []
+    for w in tokenize(text).words:
+        if out and out[-1] == "و" and _is_arabic_letter(np.uint16(ord(w[0]))):
+            out[-1] += w
+        else:
+            out.append(w)
+    return " ".join(out)
 
 
 # ---------------------------------------------------------------------------------------------------
