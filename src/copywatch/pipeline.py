@@ -540,9 +540,10 @@ class Scanner:
     def _page(
         self, site: SiteConfig, capture: Capture, stored: StoredPage | None, started: str, lastmod: str | None
     ) -> tuple[StoredPage, Document]:
-        """One page extracted in this process, as the outlet's pages are (archive scans call it);
-        its Document without the HTML."""
-        done = process_page(replace(self._page_job(capture, stored, outlet=True), max_elements=0))
+        """One page extracted in this process (archive scans call it for their candidates), within
+        the page budgets of [crawl] (elements, CPU seconds); its Document without the HTML."""
+        job = self._page_job(capture, stored, outlet=True)  # extraction only: no next page, no matching
+        done = process_page(replace(job, cpu_seconds=self.config.crawl.max_page_cpu_seconds))
         if done.doc is None:
             raise PageWorkError(f"{done.error_type}: {done.error}" if done.error_type else done.error)
         return self._stored_page(site, capture, stored, started, lastmod, done), done.doc

@@ -22,7 +22,7 @@ from typing import Any
 
 from ..config import Config, SiteConfig
 from ..crawl.fetch import BoundedBody, DecodeError
-from ..match.fingerprint import run_hashes, word_hashes
+from ..match.fingerprint import run_hashes, run_hashes_many, word_hashes, word_hashes_many
 from ..match.index import GRAM_WORDS, ExclusiveIndex
 from ..models import Capture, Document, Finding
 from ..pagination import Seen
@@ -67,6 +67,20 @@ def finding_row(finding: Finding, rec: ArchiveRecord) -> dict[str, Any]:
     return row
 
 
+PROBE_BATCH = 32  # records probed together
+
+
+@dataclass(frozen=True)
+class _Probe:
+    """A record that passed the filters, with its body as matched and its cheap text."""
+
+    rec: ArchiveRecord
+    body: bytes
+    content_type: str
+    html: str
+    text: str
+
+
 class ArchiveMatcher:
     """Everything a task needs to scan sources against the exclusives (picklable, broadcast once)."""
 
@@ -89,10 +103,31 @@ class ArchiveMatcher:
         return _host(uri) not in self.outlet_hosts and host_allowed(uri, self.options.hosts)
 
     def scan_source(self, source: Source) -> tuple[list[dict[str, Any]], Counts]:
-        """The finding rows of one source, in file order, and what happened to its records."""
+        """The finding rows of one source, in file order, and what happened to its records.
+
+        Records are probed PROBE_BATCH at a time (their words hashed in one pass,
+        ``word_hashes_many``): most probes are a few small array operations each, whose fixed
+        cost a batch shares; the candidates then go on one by one, in file order."""
         counts = Counts()
         rows: list[dict[str, Any]] = []
         scanner = Scanner(self.config)
+        batch: list[_Probe] = []
+
+        def flush() -> None:
+            grams = run_hashes_many(word_hashes_many([p.text for p in batch]), GRAM_WORDS)
+            for probe, page_grams in zip(batch, grams, strict=True):
+                if self.probe and not self.index.candidates(page_grams):
+                    continue
+                try:
+                    found = self._judge(probe, counts, scanner)
+                except Exception as e:  # noqa: BLE001 - one hostile page costs that page, not the task
+                    counts.errors += 1
+                    where = f"{probe.rec.source}@{probe.rec.offset} ({probe.rec.target_uri})"
+                    counts.error_details.append(f"{where}: not judged ({type(e).__name__}: {e})"[:300])
+                    continue
+                rows.extend(finding_row(finding, probe.rec) for finding in found)
+            batch.clear()
+
         for rec in read_records(
             source,
             self.open_options,
@@ -100,8 +135,13 @@ class ArchiveMatcher:
             max_record_bytes=self.options.max_record_bytes,
             want_uri=self._want,
         ):
-            for finding in self.scan_record(rec, counts, scanner):
-                rows.append(finding_row(finding, rec))
+            probe = self._probe(rec, counts)
+            if probe is not None:
+                batch.append(probe)
+                if len(batch) >= PROBE_BATCH:
+                    flush()
+        if batch:
+            flush()
         counts.findings = len(rows)
         return rows, counts
 
@@ -120,7 +160,15 @@ class ArchiveMatcher:
         self, rec: ArchiveRecord, counts: Counts, scanner: Scanner | None = None
     ) -> list[Finding]:
         """Probe one record; if it may copy an exclusive, judge it as a live scan would."""
-        scanner = scanner or Scanner(self.config)
+        probe = self._probe(rec, counts)
+        if probe is None:
+            return []
+        if self.probe and not self.index.candidates(run_hashes(word_hashes(probe.text), GRAM_WORDS)):
+            return []
+        return self._judge(probe, counts, scanner or Scanner(self.config))
+
+    def _probe(self, rec: ArchiveRecord, counts: Counts) -> _Probe | None:
+        """The record's cheap text, or None when it is not an HTML page or the filters leave it out."""
         body = self._body(rec)
         content_type = rec.header("content-type") or ""
         if rec.warc_type == "conversion":  # WET: the archive's extracted text, no HTML
@@ -133,14 +181,18 @@ class ArchiveMatcher:
             html, _ = decode_html(body, content_type)
             if not content_type and "<html" not in html[:2048].lower():
                 counts.not_html += 1
-                return []
+                return None
             text = cheap_text(html)
         if not language_allowed(self.options.languages, rec.language, html, text):
             counts.filtered += 1
-            return []
+            return None
         counts.probed += 1
-        if self.probe and not self.index.candidates(run_hashes(word_hashes(text), GRAM_WORDS)):
-            return []
+        return _Probe(rec, body, content_type, html, text)
+
+    def _judge(self, probe: _Probe, counts: Counts, scanner: Scanner) -> list[Finding]:
+        """A candidate, judged as a live scan judges the same page: extraction, alignment, credit."""
+        rec, body, content_type = probe.rec, probe.body, probe.content_type
+        html, text = probe.html, probe.text
         counts.candidates += 1
         host = _host(rec.target_uri)
         site = self.sites.get(host) or SiteConfig(name=host, seeds=())

@@ -47,7 +47,7 @@ class Counts:
     probed: int = 0  # HTML 200 responses whose text was probed against the index
     candidates: int = 0  # probed records sent on to extraction, alignment and the credit check
     findings: int = 0
-    errors: int = 0  # files (or byte ranges) that could not be opened or stopped parsing
+    errors: int = 0  # files (or byte ranges) that could not be opened or stopped parsing, pages not judged
     error_details: list[str] = field(default_factory=list)
 
     def add(self, other: Counts) -> None:
