@@ -336,6 +336,18 @@ class ExclusiveIndex:
         """TF-IDF cosine of a page's text and one exclusive (the page's unknown words are ignored)."""
         return self._cosine(word_hashes(page_text), e_idx)
 
+    def _formula_of(self, e_idx: int) -> np.ndarray:
+        """The formula runs an exclusive carries, what ``align`` looks its runs up in: the same
+        answers as the whole formula (align looks up the exclusive's runs only), without a sort of
+        the whole formula (millions of runs with a real archive) per candidate. Non-empty whenever
+        the formula is, as align's formula rules apply only then (a formula run, none of the
+        exclusive's, stands in)."""
+        if not len(self._formula):
+            return self._formula
+        runs = distinct(self._runs(e_idx))
+        own = runs[_member(runs, self._formula)]
+        return own if len(own) else self._formula[:1]
+
     def match(self, page_url: str, text: str) -> list[Match]:
         """Every exclusive the page copies at least ``min_coverage`` of, best first."""
         page_wh = word_hashes(text)
@@ -351,7 +363,7 @@ class ExclusiveIndex:
                 len(page_wh),
                 k=GRAM_WORDS,
                 common=self._common,
-                formula=self._formula,
+                formula=self._formula_of(e_idx),
                 title_words=int(self._title_words[e_idx]),
                 tail_words=int(self._tail_words[e_idx]),
                 min_span_words=self.config.min_span_words,
