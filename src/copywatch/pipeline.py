@@ -105,6 +105,12 @@ def _known(stored: StoredPage | None) -> KnownPage | None:
     )
 
 
+def _light(stored: StoredPage | None) -> StoredPage | None:
+    """What ``_stored_page`` reads of the stored page, kept while the page is processed: not its
+    body and text (a site's pages wait for the gather at its end)."""
+    return replace(stored, body_z=b"", text="") if stored is not None else None
+
+
 def _evidence_text(credit: Credit) -> str:
     parts = [f"{e.signal}: {e.text} ({e.where})" for e in credit.evidence]
     parts += [f"not credit ({d.signal}): {d.text} ({d.where})" for d in credit.decoys]
@@ -315,7 +321,7 @@ class Scanner:
                 continue
             previous = remembered.pop(capture.url) if capture.url in remembered else store.page(capture.url)
             job = self._page_job(capture, previous, outlet=True)
-            submitted.append((entry, replace(capture, body=b""), previous, self._work.page(job)))
+            submitted.append((entry, replace(capture, body=b""), _light(previous), self._work.page(job)))
         for entry, capture, previous, pending in submitted:
             done = pending.result()
             if done.doc is None:  # one bad article page of the outlet costs that article, never the scan
@@ -435,7 +441,7 @@ class Scanner:
                 pending = self._work.page(self._page_job(capture, stored))
                 # keep what matching needs; the body stays (compressed) in the StoredPage only
                 lastmod = crawl.lastmod.get(capture.url)
-                submitted.append((replace(capture, body=b""), stored, lastmod, pending))
+                submitted.append((replace(capture, body=b""), _light(stored), lastmod, pending))
             done_of: dict[int, PageDone] = {}
             for capture, stored, lastmod, pending in submitted:
                 if self.stop.requested:

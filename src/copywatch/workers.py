@@ -372,7 +372,7 @@ class Pending(Generic[D]):
 
     owner: Workers
     fn: Callable[[Any], D]
-    job: Any
+    job: Any  # kept until the result is in, to run it again if the pool breaks
     job_id: int = -1
     future: Future[D] | None = None
     value: D | None = field(default=None, repr=False)
@@ -443,7 +443,7 @@ class Workers:
 
     def _submit(self, fn: Callable[[Any], D], job: Any) -> Pending[D]:
         if self.in_process:
-            return Pending(self, fn, job, value=fn(job))
+            return Pending(self, fn, None, value=fn(job))
         assert self._executor is not None
         job_id = next(self._ids)
         self._room.acquire()
@@ -452,9 +452,16 @@ class Workers:
         except (BrokenProcessPool, RuntimeError):  # broken meanwhile: this job never started
             self._room.release()
             self._on_break()
-            return Pending(self, fn, job, value=fn(job))
-        future.add_done_callback(lambda _: self._room.release())
-        return Pending(self, fn, job, job_id, future)
+            return Pending(self, fn, None, value=fn(job))
+        pending = Pending(self, fn, job, job_id, future)
+
+        def done(f: Future[D]) -> None:
+            self._room.release()
+            if not f.cancelled() and f.exception() is None:
+                pending.job = None  # its result is in: the page's body is not held until the gather
+
+        future.add_done_callback(done)
+        return pending
 
     def _result(self, pending: Pending[D]) -> D:
         assert pending.future is not None
