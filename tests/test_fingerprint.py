@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pickle
 import random
+import unicodedata
 from collections import Counter
 
 import numpy as np
@@ -41,6 +42,9 @@ TRICKY = [
     "😀 نص مع رمز",
     "١٢٣ ٤٥ ۶۷",
     "ﻭ الرياح",
+    "الجائر.. و و و إلخ؛ مجرد كارثةٍ",  # normalized: split's chain of joins
+    "الجائر.. و و و إلخ؛ كارثة\u064d\u064c",  # marks out of order: the reference's chain, not split's
+    "إنَّ الأمرَ و(الرياح) َّ أأ\u0654 ە\u0654",  # harakat out of canonical order, a composition
 ]
 ALPHABET = list("ابتثجحخدذرسشصضطظعغفقكلمنهويءأإآةىؤئ و") + [
     " ",
@@ -65,6 +69,12 @@ ALPHABET = list("ابتثجحخدذرسشصضطظعغفقكلمنهويءأإآ�
     ".",
     "،",
     "\U0001f600",
+    "(",
+    '"',
+    "«",
+    "\u06d5",
+    "\u1100",
+    "\u1161",
 ]
 
 
@@ -88,6 +98,10 @@ def test_word_hashes_match_the_reference_on_any_mix(text):
 def test_the_fast_paths_are_taken():
     assert fp._table_word_hashes(EXCLUSIVE_A) is not None
     assert fp._table_word_hashes("وَ الرياح") is not None  # a lone و joined on the table path
+    out_of_order = "كارثة\u064d\u064c كبرى"  # tanween marks out of canonical order: NFKC reorders them
+    assert not unicodedata.is_normalized("NFKC", out_of_order)
+    assert fp._table_word_hashes(out_of_order) is not None
+    assert fp._table_word_hashes("الجائر.. و و إلخ؛ كارثة\u064d\u064c") is None  # a join: the reference
     assert fp._table_word_hashes("ﻻ ﺗﻨﺴﻮا") is None
     assert fp._compat_word_hashes("ﻻ ﺗﻨﺴﻮا") is not None  # presentation forms: NFKC first
     assert fp._compat_word_hashes("e\u0301cole") is None  # a combining accent: the reference

@@ -99,6 +99,33 @@ def _risky_table() -> np.ndarray:
 
 
 _RISKY = _risky_table()
+
+
+def _unsafe_table() -> np.ndarray:
+    """Units that keep a text NFKC would change off the table path on the text as written.
+
+    ``tokenize`` folds each token of such a text with NFKC. Where every character is one NFKC
+    leaves as it is (or an inert one, a no-break space), NFKC can only reorder combining marks and
+    compose a letter with a following mark; the marks folding deletes are the only ones allowed
+    (``_RISKY`` has the others), and the letters they compose with fold back to themselves (أ إ آ
+    ؤ ئ to ا و ي), except ە ہ ے (U+06D5, U+06C1, U+06D2), which are unsafe. Hangul jamo compose
+    with each other and are unsafe too. So a text with none of these gets the same words from the
+    table path as from ``tokenize`` (mostly Arabic text whose harakat are out of canonical order).
+    """
+    unsafe = _RISKY.copy()
+    for c in range(1 << 16):
+        if 0xD800 <= c < 0xE000 or _normalize._INERT_UNIT[c] or unsafe[c]:
+            continue
+        if unicodedata.normalize("NFKC", chr(c)) != chr(c):
+            unsafe[c] = True
+    for c in (0x06D5, 0x06C1, 0x06D2):
+        unsafe[c] = True
+    for lo, hi in ((0x1100, 0x1200), (0xA960, 0xA980), (0xD7B0, 0xD800)):
+        unsafe[lo:hi] = True
+    return unsafe
+
+
+_UNSAFE = _unsafe_table()
 _LONE_WAW = np.uint32(int(_normalize._WAW) | _WORD)  # و as a word character
 _LOW16 = np.uint32(0xFFFF)
 _LITTLE_ENDIAN = sys.byteorder == "little"
@@ -197,6 +224,18 @@ def _lookup(text: str) -> np.ndarray:
     return _UNITS.take(np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16))
 
 
+def _normalized_enough(text: str) -> int:
+    """Whether the table path may read ``text`` as written: 2 when NFKC leaves it as it is (so
+    ``tokenize`` reads it with ``split``), 1 when NFKC changes nothing but the order of marks and
+    the letters that fold back (``_UNSAFE``; ``tokenize`` reads it with the reference tokenizer,
+    whose lone-و rule differs from split's on chains such as «و و و إلخ»: a join sends the text
+    to it), 0 otherwise."""
+    if unicodedata.is_normalized("NFKC", text):
+        return 2
+    raw = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
+    return 0 if _UNSAFE.take(raw).any() else 1
+
+
 def _table_word_hashes(text: str) -> np.ndarray | None:
     """``word_hashes`` with one table lookup per code unit, or None when ``split`` must decide.
 
@@ -205,9 +244,12 @@ def _table_word_hashes(text: str) -> np.ndarray | None:
     lone و joins the next word in place, as ``split`` joins it.
     """
     units = _lookup(text)
-    if units.max(initial=0) >= _OTHER or not _normalize._tokens_normalized(text):
+    enough = _normalized_enough(text) if units.max(initial=0) < _OTHER else 0
+    if not enough:
         return None
-    units, starts, ends, _ = _words_of_units(units)
+    units, starts, ends, dropped = _words_of_units(units)
+    if enough == 1 and len(dropped):
+        return None
     return _hash_spans(units & _LOW16, starts, ends)
 
 
@@ -255,9 +297,8 @@ def word_hashes_many(texts: Sequence[str]) -> list[np.ndarray]:
     result is a view into one array for the whole batch.
     """
     out: list[np.ndarray | None] = [None] * len(texts)
-    batch = list(range(len(texts)))
-    if not _normalize._tokens_normalized("\n".join(texts)):
-        batch = [i for i in batch if _normalize._tokens_normalized(texts[i])]
+    enough = [_normalized_enough(t) for t in texts]
+    batch = [i for i, t in enumerate(texts) if enough[i]]
     units = _lookup("\n".join(texts[i] for i in batch))
     lengths = np.array([len(texts[i]) for i in batch], dtype=np.int64)
     if len(units) != int(lengths.sum()) + max(0, len(batch) - 1) or units.max(initial=0) >= _OTHER:
@@ -270,12 +311,15 @@ def word_hashes_many(texts: Sequence[str]) -> list[np.ndarray]:
         if units.max(initial=0) >= _DELETED:
             first = np.searchsorted(np.flatnonzero(units < _DELETED), first)  # in kept units
         units, starts, ends, dropped = _words_of_units(units)
+        joined: set[int] = set()
         if len(dropped):  # what kept a lone و from its word (never a line break) dropped: texts moved up
+            joined = set((np.searchsorted(first, dropped, side="right") - 1).tolist())
             first = first - np.searchsorted(dropped, first)
         hashes = _hash_spans(units & _LOW16, starts, ends)
         bounds = np.append(np.searchsorted(starts, first), len(starts)).tolist()
         for j, i in enumerate(batch):
-            out[i] = hashes[bounds[j] : bounds[j + 1]]
+            if enough[i] == 2 or j not in joined:  # (a join in a text split does not read: alone)
+                out[i] = hashes[bounds[j] : bounds[j + 1]]
     return [h if h is not None else word_hashes(t) for h, t in zip(out, texts, strict=True)]
 
 
@@ -396,9 +440,10 @@ class PassageMinHash:
     def signatures_many(self, runs: Sequence[np.ndarray]) -> list[np.ndarray]:
         """``[self.signatures(r) for r in runs]``, computed as one matrix for all the texts.
 
-        The maps are applied to all the texts' runs at once; the minimum is taken per block of
-        ``stride`` runs with ``np.minimum.reduceat`` (a text's last block ends with the text), and
-        per passage over consecutive blocks of one text.
+        The maps are applied to all the texts' runs at once, one row per permutation (so that the
+        minimum per block of ``stride`` runs, ``np.minimum.reduceat``, runs along contiguous
+        memory; a text's last block ends with the text), then the minimum per passage is taken
+        over consecutive blocks of one text.
         """
         perms, stride, per = len(self.a), self.stride, self.width // self.stride
         sizes = np.array([len(r) for r in runs], dtype=np.int64)
@@ -409,12 +454,13 @@ class PassageMinHash:
         starts = np.repeat(np.cumsum(sizes) - sizes - stride * first_block, blocks)
         starts += stride * np.arange(int(blocks.sum()))
         with np.errstate(over="ignore"):
-            values = fmix32(np.concatenate(runs).astype(np.uint32, copy=False))[:, None] * self.a
-            values += self.b
-        mins = np.minimum.reduceat(values, starts, axis=0)
-        passages = mins[: max(0, len(mins) - per + 1)].copy()
+            values = self.a[:, None] * fmix32(np.concatenate(runs).astype(np.uint32, copy=False))
+            values += self.b[:, None]
+        by_perm = np.minimum.reduceat(values, starts, axis=1)
+        windows = by_perm[:, : max(0, by_perm.shape[1] - per + 1)].copy()
         for t in range(1, per):
-            np.minimum(passages, mins[t : len(passages) + t], out=passages)
+            np.minimum(windows, by_perm[:, t : windows.shape[1] + t], out=windows)
+        mins, passages = by_perm.T, np.ascontiguousarray(windows.T)
         out = []
         for f, b in zip(first_block.tolist(), blocks.tolist(), strict=True):
             if b >= per:
