@@ -233,3 +233,50 @@ def test_a_short_link_in_a_copy_is_resolved_before_the_credit_check(tmp_path: Pa
     assert f"{shortener.url('/abc')} -> {A_URL}" in found["/short"].attribution_evidence
     assert found["/plain"].attribution == "none"
     assert asked.count("/abc") == 1  # one polite request, from the site thread
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_outlets_own_short_link_in_a_copy_is_resolved_in_a_scan(tmp_path: Path, workers: int) -> None:
+    from tests.fixtures.arabic import EXCLUSIVE_A, NOTICE
+    from tests.hostile_server import HostileServer, send
+
+    paras = [p for p in EXCLUSIVE_A.split("\n") if p != NOTICE]
+    article = "/2024/05/12/desalination/"
+
+    def home(h: Any) -> None:  # WordPress's shortlink: /?p=48213 redirects to the article
+        if h.path == "/?p=48213":
+            send(h, 301, b"", "", {"Location": article})
+        else:
+            send(h, 404, b"")
+
+    def sitemap(h: Any) -> None:
+        send(h, 200, f"<?xml version='1.0'?><urlset><url><loc>http://{h.headers['Host']}/own</loc></url></urlset>"
+             .encode(), "application/xml")  # fmt: skip
+
+    with HostileServer(routes={article: lambda h: send(h, 200, _article(paras)), "/": home}) as outlet:
+        link = f'<p>الرابط الأصلي: <a href="{outlet.url("/?p=48213")}">هنا</a></p>'
+        routes = {"/sitemap.xml": sitemap, "/own": lambda h: send(h, 200, _article(paras, extra=link))}
+        with HostileServer(routes=routes) as site:
+            config = parse_config(
+                {
+                    "outlet": {
+                        "name": "كواليس اليوم",
+                        "domains": [f"127.0.0.1:{outlet.port}"],
+                        "exclusives": [outlet.url(article)],
+                    },  # fmt: skip
+                    "sites": [{"name": "copier", "seeds": [site.url("/sitemap.xml")]}],
+                    "crawl": {"allow_private_addresses": True, "delay_seconds": 0.0, "max_retries": 0},
+                    "store": {"path": str(tmp_path / "cw.db")},
+                    "report": {"dir": str(tmp_path / "reports")},
+                    "scan": {"workers": workers},
+                },
+                source="<test>",
+            )
+            scan(config)
+        asked = [h.path for h in outlet.records]
+    with Store(config.store_path, create=False) as store:
+        found = {urlsplit(f.page_url).path: f for f in store.findings()}
+    assert set(found) == {"/own"}
+    assert found["/own"].attribution == "link", found["/own"].attribution_evidence
+    assert "/?p=48213 -> " in found["/own"].attribution_evidence
+    assert asked.count("/?p=48213") == 1

@@ -35,7 +35,7 @@ from .crawl.discover import SiteCrawl, crawl_site, discover_exclusives
 from .crawl.fetch import Fetcher, KnownPage
 from .crawl.robots import RobotsCache
 from .crawl.session import crawl_session
-from .crawl.shortlinks import ShortLinkResolver
+from .crawl.shortlinks import ShortLinkResolver, hosts_of
 from .discovery.run import Discovery, discover
 from .errors import ExclusivesError, ScanInterrupted, StoreError
 from .interrupt import ScanStop
@@ -519,7 +519,8 @@ class Scanner:
         context = ScanContext(
             outlet=cfg.outlet,
             accept=cfg.attribution.accept,
-            short_link_hosts=ScanContext.hosts(cfg.attribution.short_link_hosts),
+            short_link_hosts=hosts_of(cfg.attribution.short_link_hosts),
+            outlet_hosts=hosts_of(cfg.outlet.domains),
             index=index,
             exclusives=tuple(exclusives),
         )

@@ -55,13 +55,13 @@ from typing import Any, Generic, TypeVar
 
 from .attribution import attribute
 from .config import OutletConfig
+from .crawl.shortlinks import followed
 from .match.index import ExclusiveIndex
 from .models import Credit, Document, Exclusive, Match, Span
 from .store import StoredPage
 from .text.budget import PageBudget, PageTooCostly, check_markup
 from .text.lxml_guard import LXML
 from .text.parsed import ParsedPage
-from .urls import site_host
 
 log = logging.getLogger("copywatch")
 
@@ -82,28 +82,36 @@ class ScanContext:
 
     outlet: OutletConfig
     accept: tuple[str, ...] = ("link", "canonical", "name")
-    short_link_hosts: frozenset[str] = frozenset()
+    short_link_hosts: frozenset[str] = frozenset()  # crawl/shortlinks.py hosts_of()
+    outlet_hosts: frozenset[str] = frozenset()  # the outlet's domains: its own short links are followed
     index: ExclusiveIndex | None = None  # None: extraction only (the outlet's own pages)
     exclusives: tuple[Exclusive, ...] = ()
 
-    @staticmethod
-    def hosts(hosts: Sequence[str]) -> frozenset[str]:
-        return frozenset(h.lower().removeprefix("www.") for h in hosts)
+    def exclusive(self, url: str) -> Exclusive:
+        return self._by_url()[url]
+
+    def _by_url(self) -> dict[str, Exclusive]:
+        by_url: dict[str, Exclusive] | None = self.__dict__.get("_exclusives_by_url")
+        if by_url is None:
+            by_url = {e.url: e for e in self.exclusives}
+            object.__setattr__(self, "_exclusives_by_url", by_url)
+        return by_url
 
 
-_CONTEXT: ScanContext | None = None
-_BY_URL: dict[str, Exclusive] = {}
+_CONTEXT: ScanContext | None = None  # what a forked worker inherits
+_LOCAL = threading.local()  # in this process: the context of the Workers running a job here
 
 
 def _install(context: ScanContext) -> None:
-    global _CONTEXT, _BY_URL
+    global _CONTEXT
+    context._by_url()  # built before the fork, not in every worker
     _CONTEXT = context
-    _BY_URL = {e.url: e for e in context.exclusives}
 
 
 def _context() -> ScanContext:
-    assert _CONTEXT is not None, "workers.Workers was not made for this scan"
-    return _CONTEXT
+    context = getattr(_LOCAL, "context", None) or _CONTEXT
+    assert context is not None, "workers.Workers was not made for this scan"
+    return context
 
 
 # --- what crosses ------------------------------------------------------------------------------
@@ -218,7 +226,7 @@ def _check(
     asked: list[str] = []
 
     def resolve(url: str) -> str | None:
-        if site_host(url) not in ctx.short_link_hosts:
+        if not followed(url, ctx.short_link_hosts, ctx.outlet_hosts):
             return None
         if answers is None:
             asked.append(url)
@@ -275,8 +283,8 @@ def _page_work(job: PageJob) -> PageDone:
         try:
             for m in ctx.index.match(job.url, doc.text):
                 copied = copied_text(doc.text, m.spans, 0, len(doc.text))
-                c = _check(replace(doc, html=page.html_as(job.page_type)), page, _BY_URL[m.exclusive_url],
-                           copied, None)  # fmt: skip
+                ex = ctx.exclusive(m.exclusive_url)
+                c = _check(replace(doc, html=page.html_as(job.page_type)), page, ex, copied, None)
                 checked.append(Checked(m, c.credit, c.short_links))
         except Exception as e:  # one article, whatever matching or the credit check raise
             return replace(done, checked=tuple(checked), match_error=_describe(e))
@@ -391,7 +399,7 @@ class Workers:
     end of the crawl."""
 
     def __init__(self, n: int, context: ScanContext):
-        _install(context)
+        self.context = context
         self.n = n
         self._executor: ProcessPoolExecutor | None = None
         self._broken = False
@@ -401,6 +409,7 @@ class Workers:
         self._slots: Any = None
         if n <= 1 or "fork" not in multiprocessing.get_all_start_methods():
             return
+        _install(context)  # the workers inherit it
         mp = multiprocessing.get_context("fork")
         self._slots = mp.RawArray("q", [-1] * n)
         counter = mp.Value("i", 0)
@@ -443,7 +452,7 @@ class Workers:
 
     def _submit(self, fn: Callable[[Any], D], job: Any) -> Pending[D]:
         if self.in_process:
-            return Pending(self, fn, None, value=fn(job))
+            return Pending(self, fn, None, value=self.here(fn, job))
         assert self._executor is not None
         job_id = next(self._ids)
         self._room.acquire()
@@ -452,7 +461,7 @@ class Workers:
         except (BrokenProcessPool, RuntimeError):  # broken meanwhile: this job never started
             self._room.release()
             self._on_break()
-            return Pending(self, fn, None, value=fn(job))
+            return Pending(self, fn, None, value=self.here(fn, job))
         pending = Pending(self, fn, job, job_id, future)
 
         def done(f: Future[D]) -> None:
@@ -471,10 +480,19 @@ class Workers:
             self._on_break()
             if pending.job_id in self._suspects:
                 return self._alone(pending.fn, pending.job)
-            return pending.fn(pending.job)
+            return self.here(pending.fn, pending.job)
         except Exception as e:  # the result could not come back (pickling): once more, here
             log.warning("a worker's result was lost (%s: %s); processed again here", type(e).__name__, e)
-            return pending.fn(pending.job)
+            return self.here(pending.fn, pending.job)
+
+    def here(self, fn: Callable[[Any], D], job: Any) -> D:
+        """Run a job in this thread, with this scan's context."""
+        previous = getattr(_LOCAL, "context", None)
+        _LOCAL.context = self.context
+        try:
+            return fn(job)
+        finally:
+            _LOCAL.context = previous
 
     def _on_break(self) -> None:
         with self._lock:
@@ -493,6 +511,7 @@ class Workers:
         """Run one job in a fresh process of its own: a page that kills it costs only itself."""
         mp = multiprocessing.get_context("fork")
         with LXML:  # no thread of this process is inside libxml2 while it forks
+            _install(self.context)
             one = ProcessPoolExecutor(
                 1, mp_context=mp, initializer=_start_worker, initargs=(None, None, os.getpid())
             )

@@ -7,12 +7,29 @@ would follow; workers.py): a fetch is never made from inside the check, in a wor
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 
 from ..urls import is_outlet_short_link, url_key
 from ..urls import site_host as _host
 from .fetch import Fetcher
 from .robots import RobotsCache
+
+
+def _own(url: str, hosts: Set[str], outlet_hosts: Set[str]) -> bool:
+    host = _host(url)
+    return (host in outlet_hosts or host.split(":")[0] in outlet_hosts) and host not in hosts
+
+
+def followed(url: str, hosts: Set[str], outlet_hosts: Set[str] = frozenset()) -> bool:
+    """Is ``url`` a link the resolver follows (a link on a short-link host, or the outlet's own
+    short link)? No network: workers.py asks it inside the credit check, to note the links the
+    site thread then resolves. ``hosts`` and ``outlet_hosts`` lower case, without "www."."""
+    return _host(url) in hosts or (_own(url, hosts, outlet_hosts) and is_outlet_short_link(url))
+
+
+def hosts_of(names: Sequence[str]) -> frozenset[str]:
+    """Host names as ``followed`` compares them."""
+    return frozenset(h.lower().removeprefix("www.") for h in names)
 
 
 class ShortLinkResolver:
@@ -30,18 +47,15 @@ class ShortLinkResolver:
         ``/?page_id=``, a bare ``/123456``: ``is_outlet_short_link``) redirect to the article."""
         self.fetcher = fetcher
         self.robots = robots
-        self.hosts = {h.lower().removeprefix("www.") for h in hosts}
-        self.outlet_hosts = {h.lower().removeprefix("www.") for h in outlet_hosts}
+        self.hosts = hosts_of(hosts)
+        self.outlet_hosts = hosts_of(outlet_hosts)
         self._cache: dict[str, str | None] = {}
         self._lock = threading.Lock()
 
     def __call__(self, url: str) -> str | None:
-        host = _host(url)
-        own = (
-            host in self.outlet_hosts or host.split(":")[0] in self.outlet_hosts
-        ) and host not in self.hosts
-        if host not in self.hosts and not (own and is_outlet_short_link(url)):
+        if not followed(url, self.hosts, self.outlet_hosts):
             return None
+        own = _own(url, self.hosts, self.outlet_hosts)
         with self._lock:
             if url in self._cache:
                 return self._cache[url]
