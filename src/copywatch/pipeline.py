@@ -550,7 +550,7 @@ class Scanner:
         """One page extracted in this process (archive scans call it for their candidates), within
         the page budgets of [crawl] (elements, CPU seconds); its Document without the HTML."""
         job = self._page_job(capture, stored, outlet=True)  # extraction only: no next page, no matching
-        done = process_page(replace(job, cpu_seconds=self.config.crawl.max_page_cpu_seconds))
+        done = self._work.here(process_page, replace(job, cpu_seconds=self.config.crawl.max_page_cpu_seconds))
         if done.doc is None:
             raise PageWorkError(f"{done.error_type}: {done.error}" if done.error_type else done.error)
         return self._stored_page(site, capture, stored, started, lastmod, done), done.doc
