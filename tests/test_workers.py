@@ -280,3 +280,17 @@ def test_the_outlets_own_short_link_in_a_copy_is_resolved_in_a_scan(tmp_path: Pa
     assert found["/own"].attribution == "link", found["/own"].attribution_evidence
     assert "/?p=48213 -> " in found["/own"].attribution_evidence
     assert asked.count("/?p=48213") == 1
+
+
+def test_a_scan_whose_workers_cannot_start_runs_in_one_process(
+    live: LiveDemo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def no_fork() -> int:  # as fork fails when the machine is out of memory or processes
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    config = _config(live, tmp_path, 2)
+    summary = scan(config)
+    assert summary.run.status == "success"
+    assert _paths(config.store_path) == expected_copies()
+    assert "worker processes could not start" in caplog.text

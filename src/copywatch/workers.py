@@ -66,6 +66,7 @@ from .text.parsed import ParsedPage
 log = logging.getLogger("copywatch")
 
 IN_FLIGHT_PER_WORKER = 8  # pages submitted and not yet done, per worker process
+STARTUP_SECONDS = 60.0  # the workers' start (a fork each) takes milliseconds; past this, in-process
 
 
 def default_workers() -> int:
@@ -422,7 +423,12 @@ class Workers:
         # their garbage collector, which would write to every page of them and so copy them all.
         gc.freeze()
         try:
-            self._executor.submit(_ready).result()
+            self._executor.submit(_ready).result(timeout=STARTUP_SECONDS)
+        except (OSError, BrokenProcessPool, TimeoutError) as e:  # no fork (memory, limits): as workers = 1
+            log.warning("%d worker processes could not start (%s: %s); this scan runs in one process",
+                        n, type(e).__name__, e)  # fmt: skip
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = None
         finally:
             gc.unfreeze()
         log.debug("%d worker processes started", n)
