@@ -251,3 +251,12 @@ def test_an_index_of_nothing_but_short_texts():
     assert index._n_keys.tolist() == [0, 1 * 12, 1 * 12, 1 * 12]  # one passage each, 12 bands
     assert index.candidates(fp.run_hashes(fp.word_hashes(""), GRAM_WORDS)) == []
     assert index.match("http://c/p", UNRELATED) == []
+
+
+def test_membership_is_isins():
+    rng = np.random.default_rng(5)
+    members = np.unique(rng.integers(0, 5000, size=800)).astype(np.uint32)
+    for size in (0, 1, 7, 300):
+        values = rng.integers(0, 5000, size=size).astype(np.uint32)
+        assert (index_module._member(values, members) == np.isin(values, members)).all()
+        assert not index_module._member(values, members[:0]).any()

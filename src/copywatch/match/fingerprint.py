@@ -249,7 +249,12 @@ def _table_word_hashes(text: str) -> np.ndarray | None:
         return None
     units, starts, ends, dropped = _words_of_units(units)
     if enough == 1 and len(dropped):
-        return None
+        # split and the reference agree on a lone و joining its word, not on a chain of them («و و
+        # و إلخ»: split joins all three, the reference two and one): a word now starting with two
+        # و may be one (a word that did, «ووفق», only costs the reference's time)
+        two = starts[ends - starts >= 2]
+        if ((units[two] == _LONE_WAW) & (units[two + 1] == _LONE_WAW)).any():
+            return None
     return _hash_spans(units & _LOW16, starts, ends)
 
 
