@@ -168,8 +168,14 @@ def _is_notice(sentence: str, notice_norm: str) -> bool:
     norm = normalize_ar(sentence)
     if notice_norm:
         a, b = " ".join(_WORD.findall(norm)), notice_norm
-        if a and (b in a and len(b) >= 0.6 * len(a) or SequenceMatcher(None, a, b).ratio() >= 0.75):
+        if a and b in a and len(b) >= 0.6 * len(a):
             return True
+        # ratio() <= 2 * min / (len a + len b): a sentence far longer or shorter than the notice
+        # cannot reach 0.75, and most of a page's sentences are; skip the costly comparison then
+        if a and 2 * min(len(a), len(b)) >= 0.75 * (len(a) + len(b)):
+            m = SequenceMatcher(None, a, b)
+            if m.quick_ratio() >= 0.75 and m.ratio() >= 0.75:
+                return True
     return bool(_NOTICE_EXCLUSIVE.search(norm) and _NOTICE_FORBID.search(norm))
 
 

@@ -11,6 +11,7 @@ normalized tokens can be highlighted in the original text.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -311,16 +312,26 @@ _NAME_TABLE = str.maketrans(
 NAME_WORD = re.compile(r"\w+")
 
 
+_COMBINING = {c: None for c in range(1 << 16) if unicodedata.combining(chr(c))}  # the BMP's marks
+
+
+@functools.lru_cache(maxsize=8192)
 def fold_for_names(text: str) -> str:
     """Fold spelling variants so names and phrases compare equal however they were typed.
 
     NFKD then dropping combining marks removes harakat and the hamza/madda carried by alef, waw and
     yaa (أ إ آ -> ا, ؤ -> و, ئ -> ي) as well as Latin accents (Crédit -> credit); then ى ی -> ي,
     ک -> ك, ٱ -> ا, ة -> ه, tatweel and invisible controls removed, digits to ASCII, Latin
-    case-folded. Punctuation is kept (see above).
+    case-folded. Punctuation is kept (see above). Cached: the credit check folds each sentence of
+    a page several times (notice, names, datelines).
     """
     decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    if decomposed.isascii():
+        stripped = decomposed
+    elif max(decomposed) <= "\uffff":
+        stripped = decomposed.translate(_COMBINING)
+    else:  # marks outside the BMP (rare): one by one
+        stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return unicodedata.normalize("NFC", stripped).translate(_NAME_TABLE).casefold()
 
 
