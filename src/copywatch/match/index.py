@@ -464,6 +464,8 @@ _MAX_LINE = 16  # a header or sign-off line is short
 
 def _dateline_like(paragraph: str) -> bool:
     """A short line made mostly of dates, times and sign-off words (with a city and the agency)."""
+    if not 0 < len(word_hashes(paragraph)) <= _MAX_LINE:  # the same words, counted without tokenizing
+        return False
     ws = words(paragraph)
     if not ws or len(ws) > _MAX_LINE:
         return False
