@@ -277,8 +277,10 @@ def _page_work(job: PageJob) -> PageDone:
             if budget is not None:
                 budget.check("looking for a next page")
         done = PageDone(replace(doc, html=""), following, StoredPage.compress(job.body))
+        if not job.match:
+            return done
         ctx = _context()
-        if not job.match or ctx.index is None:
+        if ctx.index is None:
             return done
         checked: list[Checked] = []
         try:
