@@ -48,7 +48,7 @@ import os
 import signal
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
@@ -488,6 +488,8 @@ class Workers:
             self._on_break()
             if pending.job_id in self._suspects:
                 return self._alone(pending.fn, pending.job)
+            return self.here(pending.fn, pending.job)
+        except CancelledError:  # not started when the pool broke and was shut down
             return self.here(pending.fn, pending.job)
         except Exception as e:  # the result could not come back (pickling): once more, here
             log.warning("a worker's result was lost (%s: %s); processed again here", type(e).__name__, e)
