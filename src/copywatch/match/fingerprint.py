@@ -403,9 +403,6 @@ def fmix32(x: np.ndarray) -> np.ndarray:
     return x
 
 
-_NO_RUN = np.uint32(0xFFFFFFFF)  # pads a text's last block: never below a real minimum
-
-
 class PassageMinHash:
     """MinHash signatures of overlapping passages of word runs, as datasketch defines MinHash.
 
@@ -430,23 +427,19 @@ class PassageMinHash:
 
     def signatures(self, runs: np.ndarray) -> np.ndarray:
         """One signature row (uint32, num_perm values) per passage of ``runs`` (32-bit hashes)."""
-        n, perms, stride = len(runs), len(self.a), self.stride
+        n, perms, stride, per = len(runs), len(self.a), self.stride, self.width // self.stride
         if not n:
             return np.zeros((0, perms), dtype=np.uint32)
-        blocks = -(-n // stride)
-        permuted = np.empty((blocks * stride, perms), dtype=np.uint32)
-        with np.errstate(over="ignore"):
-            np.multiply(fmix32(runs.astype(np.uint32, copy=False))[:, None], self.a, out=permuted[:n])
-            permuted[:n] += self.b
-        permuted[n:] = _NO_RUN
-        mins = permuted.reshape(blocks, stride, perms).min(axis=1)
-        per = self.width // stride
-        if blocks <= per:
-            return mins.min(axis=0, keepdims=True)
-        out = mins[: blocks - per + 1].copy()
+        with np.errstate(over="ignore"):  # one row per permutation: the minima run along rows
+            values = self.a[:, None] * fmix32(runs.astype(np.uint32, copy=False))
+            values += self.b[:, None]
+        by_perm = np.minimum.reduceat(values, np.arange(0, n, stride), axis=1)
+        if by_perm.shape[1] <= per:
+            return by_perm.min(axis=1)[None, :]
+        windows = by_perm[:, : by_perm.shape[1] - per + 1].copy()
         for t in range(1, per):
-            np.minimum(out, mins[t : blocks - per + 1 + t], out=out)
-        return out
+            np.minimum(windows, by_perm[:, t : windows.shape[1] + t], out=windows)
+        return np.ascontiguousarray(windows.T)
 
     def signatures_many(self, runs: Sequence[np.ndarray]) -> list[np.ndarray]:
         """``[self.signatures(r) for r in runs]``, computed as one matrix for all the texts.
