@@ -223,7 +223,7 @@ def test_dateline_of_a_long_first_paragraph_after_a_title_and_a_date_line() -> N
 )
 def test_every_form_reads_in_arabic_in_the_report(credit) -> None:
     """The report shows each form in Arabic: no evidence of an unknown shape, no machine token."""
-    from copywatch.pipeline import _evidence_text
+    from copywatch.findings import evidence_text as _evidence_text
     from copywatch.report.html import evidence_view
 
     view = evidence_view(_evidence_text(credit()))

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from tests.fixtures.findings import make_finding
 
+from copywatch.findings import evidence_text as _evidence_text
 from copywatch.models import Credit, CreditEvidence, RunInfo, SiteResult
-from copywatch.pipeline import _evidence_text
 from copywatch.report.evidence_csv import write_csv
 from copywatch.report.html import DECOY_LABELS, SIGNAL_LABELS, WHERE_LABELS, render_report
 

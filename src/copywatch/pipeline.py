@@ -38,6 +38,7 @@ from .crawl.session import crawl_session
 from .crawl.shortlinks import ShortLinkResolver, hosts_of
 from .discovery.run import Discovery, discover
 from .errors import ExclusivesError, ScanInterrupted, StoreError
+from .findings import build_finding
 from .interrupt import ScanStop
 from .lock import ScanLock
 from .match.index import ExclusiveIndex, article_runs
@@ -48,7 +49,7 @@ from .report.html import write_report
 from .report.xlsx import write_xlsx
 from .store import PageError, ScanResults, Store, StoredPage, store_error
 from .text.budget import PageTooCostly
-from .text.dates import predates, published_order
+from .text.dates import predates
 from .text.normalize import normalize_text
 from .urls import site_host as _host
 from .workers import (
@@ -109,17 +110,6 @@ def _light(stored: StoredPage | None) -> StoredPage | None:
     """What ``_stored_page`` reads of the stored page, kept while the page is processed: not its
     body and text (a site's pages wait for the gather at its end)."""
     return replace(stored, body_z=b"", text="") if stored is not None else None
-
-
-def _evidence_text(credit: Credit) -> str:
-    parts = [f"{e.signal}: {e.text} ({e.where})" for e in credit.evidence]
-    parts += [f"not credit ({d.signal}): {d.text} ({d.where})" for d in credit.decoys]
-    if credit.notice_kept:
-        parts.append("the outlet's exclusivity notice was copied along (not a credit)")
-    return " | ".join(parts)
-
-
-_CREDIT_RANK = {"none": 0, "name": 1, "canonical": 2, "link": 3}  # link > canonical > name
 
 
 @dataclass
@@ -651,45 +641,7 @@ class Scanner:
         per page; checked here when not given, as archive scans do)."""
         if credits is None:
             credits = self._credits(chain, text, Checked(m, None), ex)
-        head = chain[0]
-        best: tuple[int, Credit] | None = None
-        notice_kept = False
-        for k, credit in enumerate(credits):
-            notice_kept = notice_kept or credit.notice_kept
-            if best is None or _CREDIT_RANK[credit.verdict] > _CREDIT_RANK[best[1].verdict]:
-                best = (k, credit)
-        assert best is not None
-        k, credit = best
-        evidence = _evidence_text(replace(credit, notice_kept=notice_kept))
-        if k:
-            evidence = f"on page {k + 1} of the article ({chain[k].capture.final_url}): {evidence}"
-        page, doc = head.page, head.doc
-        return Finding(
-            site=site.name,
-            page_url=head.capture.final_url,
-            page_title=doc.title,
-            exclusive_url=ex.url,
-            exclusive_title=ex.title,
-            coverage=m.coverage,
-            similarity=m.similarity,
-            match_type=m.match_type,
-            attribution=credit.verdict,
-            attribution_evidence=evidence,
-            published_at=doc.published_at or "",
-            first_seen=started,  # the store keeps the earlier first_seen of a known copy
-            captured_at=page.fetched_at,
-            http_status=page.status,
-            sha256=head.capture.sha256,
-            page_share=m.page_share,
-            exclusive_published_at=ex.published_at or "",
-            published_order=published_order(ex.published_at, doc.published_at, page.first_seen),
-            partner=site.partner,
-            warc_file=page.warc_file or "",
-            warc_offset=page.warc_offset,
-            spans=m.spans,
-            page_text=text,
-            exclusive_text=ex.text,
-        )
+        return build_finding(site, chain, text, m, ex, started, credits)
 
 
 def _check_report_dir(folder: Path) -> None:
