@@ -11,10 +11,11 @@ import threading
 from pathlib import Path
 
 import pytest
+from tests.fixtures.known import known_page
 from warcio.archiveiterator import ArchiveIterator
 
 from copywatch.crawl.archive import Exchange, WarcArchive, read_record
-from copywatch.crawl.fetch import Fetcher, KnownPage
+from copywatch.crawl.fetch import Fetcher
 from hostile_server import HostileServer, local_config
 
 
@@ -91,7 +92,7 @@ def test_unchanged_page_becomes_a_revisit(tmp_path: Path) -> None:
     with HostileServer() as srv:
         fetcher = Fetcher(local_config(), archive=archive)
         first = fetcher.fetch(srv.url("/page"))
-        known = KnownPage(first.url, None, None, first.sha256, first.body, first.fetched_at, None, None)
+        known = known_page(first.url, None, None, first.sha256, first.body, first.fetched_at, None, None)
         second = fetcher.fetch(srv.url("/page"), known=known)
         fetcher.close()
     headers1, _ = read_record(first.warc_file, first.warc_offset)
@@ -109,7 +110,7 @@ def test_not_modified_becomes_a_server_not_modified_revisit(tmp_path: Path) -> N
     with HostileServer() as srv:
         fetcher = Fetcher(local_config(), archive=archive)
         first = fetcher.fetch(srv.url("/etag"))
-        known = KnownPage(first.url, '"v1"', None, first.sha256, first.body, first.fetched_at, None, None)
+        known = known_page(first.url, '"v1"', None, first.sha256, first.body, first.fetched_at, None, None)
         second = fetcher.fetch(srv.url("/etag"), known=known)
         fetcher.close()
     headers, _ = read_record(second.warc_file, second.warc_offset)

@@ -8,6 +8,7 @@ import socket
 from pathlib import Path
 
 import pytest
+from tests.fixtures.known import known_page
 
 from copywatch.config import SiteConfig
 from copywatch.crawl.discover import (
@@ -19,7 +20,7 @@ from copywatch.crawl.discover import (
     normalize_url,
     parse_index,
 )
-from copywatch.crawl.fetch import Fetcher, KnownPage
+from copywatch.crawl.fetch import Fetcher
 from copywatch.crawl.robots import RobotsCache
 from hostile_server import HostileServer, html, local_config, send
 
@@ -128,7 +129,7 @@ def test_every_kind_of_seed_is_recognised_by_content(site: HostileServer) -> Non
 
 
 def test_sitemap_pages_newest_first_and_lastmod_skips_requests(site: HostileServer) -> None:
-    old = KnownPage(
+    old = known_page(
         site.url("/a/1"), None, None, "0" * 64, b"<p>old</p>", "2026-01-02T00:00:00Z", "f", 7, "2026-01-01"
     )
     caps, sc = run(site, [site.url("/sitemap_index.xml")], known=lambda u: old if u == old.url else None)
@@ -139,7 +140,7 @@ def test_sitemap_pages_newest_first_and_lastmod_skips_requests(site: HostileServ
 
 
 def test_newer_lastmod_means_a_conditional_get(site: HostileServer) -> None:
-    old = KnownPage(
+    old = known_page(
         site.url("/a/1"), '"e1"', None, "0" * 64, b"old", "2025-01-01T00:00:00Z", None, None, "2025-12-01"
     )
     caps, sc = run(site, [site.url("/sitemap_index.xml")], known=lambda u: old if u == old.url else None)
@@ -158,7 +159,7 @@ def test_a_page_reached_through_a_redirect_is_looked_at_once_and_keeps_its_final
         assert srv.hits("/a/new") == 1
         # Next scan: /a/old's lastmod is unchanged, so the stored capture stands in for it; it is
         # still the page at /a/new, and /a/new is not fetched again.
-        old = KnownPage(
+        old = known_page(
             srv.url("/a/old"), None, None, caps[0].sha256, caps[0].body, caps[0].fetched_at, "f", 7,
             "2026-01-01", final_url=srv.url("/a/new"),
         )  # fmt: skip

@@ -11,8 +11,9 @@ import tracemalloc
 
 import pytest
 import trustme
+from tests.fixtures.known import known_page
 
-from copywatch.crawl.fetch import READ_SIZE, Fetcher, KnownPage
+from copywatch.crawl.fetch import READ_SIZE, Fetcher
 from hostile_server import Hit, HostileServer, bomb_body, html, local_config, send
 
 KIB = 1024
@@ -269,7 +270,7 @@ def test_conditional_get_gives_not_modified_with_the_known_body() -> None:
     with HostileServer() as srv:
         fetcher = Fetcher(local_config())
         first = fetcher.fetch(srv.url("/etag"))
-        known = KnownPage(
+        known = known_page(
             first.url, first.header("etag"), None, first.sha256, first.body, first.fetched_at, None, None
         )
         second = fetcher.fetch(srv.url("/etag"), known=known)

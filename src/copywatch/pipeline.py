@@ -89,23 +89,6 @@ def _warc_name(path: str | None) -> str | None:
     return Path(path).name if path else None
 
 
-def _known(stored: StoredPage | None) -> KnownPage | None:
-    if stored is None:
-        return None
-    return KnownPage(
-        url=stored.url,
-        etag=stored.etag,
-        last_modified=stored.last_modified,
-        sha256=stored.sha256,
-        body=stored.body,
-        fetched_at=stored.fetched_at,
-        warc_file=stored.warc_file,
-        warc_offset=stored.warc_offset,
-        lastmod=stored.lastmod,
-        final_url=stored.final_url,
-    )
-
-
 def _light(stored: StoredPage | None) -> StoredPage | None:
     """What ``_stored_page`` reads of the stored page, kept while the page is processed: not its
     body and text (a site's pages wait for the gather at its end)."""
@@ -295,7 +278,7 @@ class Scanner:
         def known(url: str) -> KnownPage | None:
             self.stop.check()  # asked before each article's fetch: Ctrl-C stops here
             remembered[url] = store.page(url)
-            return _known(remembered[url])
+            return remembered[url]  # the store's page, as the crawler reads it
 
         sources = config.outlet.exclusives
         listed = discover_exclusives(
@@ -410,7 +393,7 @@ class Scanner:
         def known(url: str) -> KnownPage | None:
             with self._store_lock:
                 remembered[url] = store.page(url)
-            return _known(remembered[url])
+            return remembered[url]  # the store's page, as the crawler reads it
 
         t0 = time.monotonic()
         try:

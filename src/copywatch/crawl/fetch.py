@@ -34,7 +34,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 import httpx
 
@@ -87,20 +87,33 @@ ACCEPT = {
 }
 
 
-@dataclass(frozen=True)
-class KnownPage:
-    """What the store remembers of a URL from an earlier scan (for conditional GETs and revisits)."""
+class KnownPage(Protocol):
+    """What the crawler needs to know of a URL fetched in an earlier scan (for conditional GETs,
+    revisits and sitemap lastmods). The store's ``StoredPage`` is one, as the store hands it back:
+    no copy is made of it for the crawler."""
 
-    url: str
-    etag: str | None
-    last_modified: str | None
-    sha256: str
-    body: bytes
-    fetched_at: str
-    warc_file: str | None
-    warc_offset: int | None
-    lastmod: str | None = None  # the sitemap lastmod seen then
-    final_url: str = ""  # where the URL led then, after redirects ("" if it is the URL itself)
+    @property
+    def url(self) -> str: ...
+    @property
+    def etag(self) -> str | None: ...
+    @property
+    def last_modified(self) -> str | None: ...
+    @property
+    def sha256(self) -> str: ...
+    @property
+    def body(self) -> bytes: ...
+    @property
+    def fetched_at(self) -> str: ...
+    @property
+    def warc_file(self) -> str | None: ...
+    @property
+    def warc_offset(self) -> int | None: ...
+    @property
+    def lastmod(self) -> str | None:  # the sitemap lastmod seen then
+        ...
+    @property
+    def final_url(self) -> str:  # where the URL led then, after redirects ("" or the URL itself)
+        ...
 
 
 # --- the fetcher ----------------------------------------------------------------------------------
