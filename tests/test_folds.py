@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from copywatch.match.fingerprint import word_hashes, word_hashes_many
-from copywatch.text.normalize import fold_for_names, name_tokens, normalize_text, words
+from copywatch.text.normalize import (
+    _tokenize_by_token,
+    fold_for_names,
+    name_tokens,
+    normalize_text,
+    tokenize,
+    words,
+)
 
 
 @pytest.mark.parametrize(
@@ -54,6 +61,14 @@ def test_a_lone_waw_joins_across_spaces_and_an_opening_bracket_or_quote() -> Non
     assert words('ماغواير و(جيمي) فاردي و "التعذيب"') == ["ماغواير", "وجيمي", "فاردي", "والتعذيب"]
     assert words("ترمب و #زعيم_كوريا") == ["ترمب", "و", "زعيم", "كوريا"]
     assert words("الفساد. و \n ويعتبر") == ["الفساد", "و", "ويعتبر"]
+
+
+def test_a_chain_of_lone_waws_joins_in_pairs_in_both_tokenizers() -> None:
+    """A و joined to the و before it is no longer lone: «و و و إلخ» is «وو وإلخ», whichever
+    tokenizer reads it (the vectorised one joined all four before)."""
+    for text in ("و و و إلخ", "و و و و الرياح", "و #و الرياح", "قال و و"):
+        assert list(tokenize(text).words) == list(_tokenize_by_token(text).words), text
+    assert words("و و و إلخ") == ["وو", "والخ"]
 
 
 def test_normalized_text_reads_the_same_once_more() -> None:

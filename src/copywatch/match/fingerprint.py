@@ -182,11 +182,11 @@ def _hash_words(folded_words: Sequence[str]) -> np.ndarray:
     return _hash_spans(units, ends - sizes, ends)
 
 
-def _words_of_units(units: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, bool]:
+def _words_of_units(units: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Looked-up units (``_UNITS``, none _OTHER) -> kept units and word starts and ends, exactly as
     ``normalize.split`` cuts them, and where the separators were dropped to join a lone و to its
-    next word (positions in the kept units before the drop), and whether two lone و in a row were
-    joined (a chain, «و و و إلخ», which split and the reference tokenizer read differently)."""
+    next word (positions in the kept units before the drop). A و joined to the و before it is no
+    longer lone: «و و و إلخ» is «وو وإلخ», as split and the reference tokenizer read it."""
     if units.max(initial=0) >= _DELETED:
         units = units[units < _DELETED]
     starts, ends = _edges(units)
@@ -194,24 +194,22 @@ def _words_of_units(units: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarr
     # starts with an Arabic letter (split's rule, applied the same way; looked for only where a و
     # is followed by a non-word unit). A line break keeps them apart: batched texts never join.
     if not len(starts) or not ((units[:-1] == _LONE_WAW) & (units[1:] < _WORD)).any():
-        return units, starts, ends, _NONE, False
+        return units, starts, ends, _NONE
     lone = np.flatnonzero((ends[:-1] - starts[:-1] == 1) & (units[starts[:-1]] == _LONE_WAW))
     lone = lone[_normalize._is_arabic_letter(units[starts[lone + 1]] & _LOW16)]
     if not len(lone):
-        return units, starts, ends, _NONE, False
+        return units, starts, ends, _NONE
     drop = np.zeros(len(units), dtype=bool)
-    joined = []
+    joined = -2
     for i in lone.tolist():
-        if _normalize._WAW_GAP_UNIT[units[ends[i] : starts[i + 1]] & _LOW16].all():
+        if i - 1 != joined and _normalize._WAW_GAP_UNIT[units[ends[i] : starts[i + 1]] & _LOW16].all():
             drop[ends[i] : starts[i + 1]] = True
-            joined.append(i)
-    if not joined:
-        return units, starts, ends, _NONE, False
+            joined = i
+    if joined < 0:
+        return units, starts, ends, _NONE
     units = units[~drop]
     starts, ends = _edges(units)
-    # a chain: two lone و in a row both joined, which split and the reference read differently
-    chained = any(b == a + 1 for a, b in zip(joined, joined[1:], strict=False))
-    return units, starts, ends, np.flatnonzero(drop), chained
+    return units, starts, ends, np.flatnonzero(drop)
 
 
 _NONE = np.zeros(0, dtype=np.int64)
@@ -233,8 +231,7 @@ def _normalized_enough(text: str) -> int:
     """Whether the table path may read ``text`` as written: 2 when NFKC leaves it as it is (so
     ``tokenize`` reads it with ``split``), 1 when NFKC changes nothing but the order of marks and
     the letters that fold back (``_UNSAFE``; ``tokenize`` reads it with the reference tokenizer,
-    whose lone-و rule differs from split's on chains such as «و و و إلخ»: a join sends the text
-    to it), 0 otherwise."""
+    which cuts the same words), 0 otherwise."""
     if unicodedata.is_normalized("NFKC", text):
         return 2
     raw = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
@@ -252,11 +249,7 @@ def _table_word_hashes(text: str) -> np.ndarray | None:
     enough = _normalized_enough(text) if units.max(initial=0) < _OTHER else 0
     if not enough:
         return None
-    units, starts, ends, _, chained = _words_of_units(units)
-    if enough == 1 and chained:
-        # split and the reference agree on a lone و joining its word, not on a chain of them («و و
-        # و إلخ»: split joins all three, the reference two and one); this text reads with the reference
-        return None
+    units, starts, ends, _ = _words_of_units(units)
     return _hash_spans(units & _LOW16, starts, ends)
 
 
@@ -277,7 +270,7 @@ def _compat_word_hashes(text: str) -> np.ndarray | None:
     units = _lookup(unicodedata.normalize("NFKC", text))
     if units.max(initial=0) >= _OTHER:
         return None
-    units, starts, ends, dropped, _ = _words_of_units(units)
+    units, starts, ends, dropped = _words_of_units(units)
     if len(dropped):
         return None
     return _hash_spans(units & _LOW16, starts, ends)
@@ -317,7 +310,7 @@ def word_hashes_many(texts: Sequence[str]) -> list[np.ndarray]:
         first = np.cumsum(lengths + 1) - (lengths + 1)  # each text's first unit
         if units.max(initial=0) >= _DELETED:
             first = np.searchsorted(np.flatnonzero(units < _DELETED), first)  # in kept units
-        units, starts, ends, dropped, _ = _words_of_units(units)
+        units, starts, ends, dropped = _words_of_units(units)
         joined: set[int] = set()
         if len(dropped):  # what kept a lone و from its word (never a line break) dropped: texts moved up
             joined = set((np.searchsorted(first, dropped, side="right") - 1).tolist())

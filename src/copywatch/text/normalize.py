@@ -185,9 +185,11 @@ def split(text: str) -> Split | None:
         lone = lone[_is_arabic_letter(units[starts[lone + 1]])]
         if len(lone):
             drop = np.zeros(len(units), dtype=bool)
+            joined = -2  # a و joined to the و before it is no longer lone («و و و إلخ»: «وو وإلخ»)
             for i in lone.tolist():
-                if _WAW_GAP_UNIT[units[ends[i] : starts[i + 1]]].all():
+                if i - 1 != joined and _WAW_GAP_UNIT[units[ends[i] : starts[i + 1]]].all():
                     drop[ends[i] : starts[i + 1]] = True
+                    joined = i
             if drop.any():
                 kept, units = kept[~drop], units[~drop]
                 edges = np.diff(_WORD_UNIT[units].astype(np.int8), prepend=np.int8(0), append=np.int8(0))
