@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 from tests.fixtures.arabic import EXCLUSIVE_A
+from tests.fixtures.http_server import LocalServer
 from tests.hostile_server import local_config
 
 from copywatch.attribution import attribute
@@ -39,12 +39,8 @@ def shortener():
         def log_message(self, *a):
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"127.0.0.1:{server.server_port}", hits
-    finally:
-        server.shutdown()
+    with LocalServer(Handler) as server:
+        yield f"127.0.0.1:{server.port}", hits
 
 
 def page(link: str) -> Document:
