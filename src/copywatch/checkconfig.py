@@ -16,13 +16,13 @@ is a warning.
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import MAX_INDEX_DOCS, Config
-from .crawl.discover import _local_files, normalize_url, parse_index
+from .config import Config
+from .crawl.discover import _local_files, normalize_url
+from .crawl.discover.sitemaps import DiscoveredPage, IndexDocument, SitemapWalk, Source, Unread
 from .crawl.fetch import Fetcher
 from .crawl.robots import RobotsCache
 
@@ -63,32 +63,6 @@ class ConfigCheck:
         return out
 
 
-def _count_urls(
-    fetcher: Fetcher, robots: RobotsCache, kind: str, entries: list[tuple[str, str | None]], base: str
-) -> set[str]:
-    """Page URLs a sitemap (index) or feed lists, following index children like a scan."""
-    cfg = fetcher.config
-    urls: set[str] = set()
-    todo: deque[tuple[str, list[tuple[str, str | None]], str]] = deque([(kind, entries, base)])
-    docs = 1
-    while todo:
-        k, ents, b = todo.popleft()
-        for loc, _ in ents:
-            url = normalize_url(loc, b, cfg.max_url_length)
-            if url is None:
-                continue
-            if k != "sitemapindex":
-                urls.add(url)
-            elif docs < MAX_INDEX_DOCS and robots.allowed(url):
-                docs += 1
-                cap = fetcher.fetch(url, kind="xml")
-                if cap.outcome in ("ok", "truncated") and cap.status == 200:
-                    ck, ce = parse_index(cap.body, cap.content_type, cfg.max_bytes)
-                    if ck not in ("html", "unknown"):
-                        todo.append((ck, ce, cap.final_url))
-    return urls
-
-
 def _check_url(fetcher: Fetcher, robots: RobotsCache, source: str, *, with_sitemaps: bool) -> SourceCheck:
     norm = normalize_url(source, max_length=fetcher.config.max_url_length)
     if norm is None:
@@ -99,20 +73,22 @@ def _check_url(fetcher: Fetcher, robots: RobotsCache, source: str, *, with_sitem
     sitemaps = tuple(robots.sitemaps(norm)) if with_sitemaps else ()
     if not robots.allowed(norm):
         return SourceCheck(norm, "disallowed", "", 0, sitemaps, error="robots.txt disallows it; not fetched")
-    cap = fetcher.fetch(norm, kind="xml")
-    if cap.outcome not in ("ok", "truncated") or cap.status != 200:
-        why = cap.detail or f"{cap.outcome} (HTTP {cap.status})"
-        return SourceCheck(norm, "allowed", "error", 0, sitemaps, error=why)
-    kind, entries = parse_index(cap.body, cap.content_type, fetcher.config.max_bytes)
+    # One walk, the scan's own (crawl/discover/sitemaps.py SitemapWalk): the same documents read
+    # under the same rules (robots.txt, each document once, MAX_INDEX_DOCS, the depth limit), so
+    # check-config counts what a scan would list. What robots.txt names is read by a scan too.
+    walk = SitemapWalk(fetcher, robots, fetcher.config)
+    main: Source = "sitemap"
+    named: Source = "robots_sitemap"
+    roots = [(norm, main)] + [(sm, named) for sm in sitemaps]
     urls: set[str] = set()
-    for sm in sitemaps:  # what robots.txt names is read by a scan too
-        smn = normalize_url(sm)
-        if smn and robots.allowed(smn):
-            sc = fetcher.fetch(smn, kind="xml")
-            if sc.outcome in ("ok", "truncated") and sc.status == 200:
-                k2, e2 = parse_index(sc.body, sc.content_type, fetcher.config.max_bytes)
-                if k2 not in ("html", "unknown"):
-                    urls |= _count_urls(fetcher, robots, k2, e2, sc.final_url)
+    kind: str = "unknown"
+    for item in walk.walk(roots):
+        if isinstance(item, DiscoveredPage):
+            urls.add(item.url)
+        elif item.url == norm and isinstance(item, Unread):
+            return SourceCheck(norm, "allowed", "error", 0, sitemaps, error=item.why)
+        elif item.url == norm and isinstance(item, IndexDocument):
+            kind = item.kind
     if kind == "unknown":
         return SourceCheck(
             norm,
@@ -123,8 +99,6 @@ def _check_url(fetcher: Fetcher, robots: RobotsCache, source: str, *, with_sitem
             error="neither a sitemap, a feed nor an HTML page",
             listed=frozenset(urls),
         )
-    if kind != "html":
-        urls |= _count_urls(fetcher, robots, kind, entries, cap.final_url)
     warning = "" if urls or kind == "html" else f"this {kind} lists no URL: nothing is found through it"
     return SourceCheck(norm, "allowed", kind, len(urls), sitemaps, warning=warning, listed=frozenset(urls))
 
