@@ -5,40 +5,18 @@ from __future__ import annotations
 
 import random
 
+from tests.fixtures.archive import archive_config, make_exclusives
+
 from copywatch.archive_scan.job import run_local
 from copywatch.archive_scan.matcher import PROBE_BATCH, ArchiveMatcher, ArchiveOptions
 from copywatch.archive_scan.sources import Source
-from copywatch.archive_scan.synthetic import Page, news_page, paragraphs, write_warc
-from copywatch.config import parse_config
+from copywatch.archive_scan.synthetic import Page, news_page, write_warc
 from copywatch.match.index import ExclusiveIndex
-from copywatch.models import Exclusive
-
-OUTLET = "https://www.kawalisalyaoum.com"
-
-
-def _config(tmp_path, **crawl):
-    return parse_config(
-        {
-            "outlet": {
-                "name": "كواليس اليوم",
-                "domains": ["kawalisalyaoum.com"],
-                "exclusives": [f"{OUTLET}/"],
-            },
-            "crawl": crawl,
-            "store": {"path": str(tmp_path / "cw.db")},
-            "report": {"dir": str(tmp_path / "reports")},
-        },
-        source="<test>",
-    )
 
 
 def test_a_hostile_candidate_costs_its_record_only(tmp_path):
-    rng = random.Random(5)
-    exclusives = [
-        Exclusive(url=f"{OUTLET}/news/{i}.html", fetched_url=f"{OUTLET}/news/{i}.html", title=f"ex {i}",
-                  text="\n".join(paragraphs(rng, 400)), published_at="2026-11-29T08:00:00Z")
-        for i in range(6)
-    ]  # fmt: skip
+    rng = random.Random(1005)  # not the exclusives' seed: the other pages must be other texts
+    exclusives = make_exclusives(6, seed=5, words=(400, 400))
     pages = [
         Page(f"http://news.example/{i}.html", news_page(rng, f"http://news.example/{i}.html"))
         for i in range(50)
@@ -50,7 +28,7 @@ def test_a_hostile_candidate_costs_its_record_only(tmp_path):
     plain = news_page(rng, "http://copier.ma/b.html", article=exclusives[4].text.split("\n"))
     pages.insert(PROBE_BATCH + 10, Page("http://copier.ma/b.html", plain))
     warc = write_warc(tmp_path / "w.warc.gz", pages, seed=2)
-    config = _config(tmp_path, max_page_elements=50_000)
+    config = archive_config(tmp_path, crawl={"max_page_elements": 50_000})
     matcher = ArchiveMatcher(config, ExclusiveIndex(exclusives, config.match), ArchiveOptions())
     out = run_local(matcher, [Source(str(warc))])
     assert [(r["page_url"], r["exclusive_url"]) for r in out.findings] == [

@@ -11,20 +11,18 @@ import gzip
 import random
 
 import pytest
+from tests.fixtures.archive import archive_config, make_exclusives
 
 from copywatch.archive_scan.job import run_local
 from copywatch.archive_scan.matcher import ArchiveMatcher, ArchiveOptions
 from copywatch.archive_scan.records import Counts, read_records
 from copywatch.archive_scan.sources import OpenOptions, Source, SourceError, expand_paths, open_stream
-from copywatch.archive_scan.synthetic import Page, news_page, paragraphs, write_warc
-from copywatch.config import parse_config
+from copywatch.archive_scan.synthetic import Page, news_page, write_warc
 from copywatch.match.index import ExclusiveIndex
-from copywatch.models import Exclusive
 
 boto3 = pytest.importorskip("boto3")
 moto_server = pytest.importorskip("moto.server")
 
-OUTLET = "https://www.kawalisalyaoum.com"
 BUCKET = "archive-bucket"
 
 
@@ -56,12 +54,8 @@ def s3(s3_endpoint, monkeypatch):
 def corpus(tmp_path_factory):
     """One WARC file of 30 unrelated news pages and one uncredited copy of an exclusive."""
     tmp = tmp_path_factory.mktemp("s3corpus")
-    rng = random.Random(11)
-    exclusives = [
-        Exclusive(url=f"{OUTLET}/news/{i}.html", fetched_url=f"{OUTLET}/news/{i}.html", title=f"ex {i}",
-                  text="\n".join(paragraphs(rng, rng.randint(300, 500))), published_at="2026-11-29T08:00:00Z")
-        for i in range(10)
-    ]  # fmt: skip
+    rng = random.Random(1011)  # not the exclusives' seed: the other pages must be other texts
+    exclusives = make_exclusives(10, seed=11)
     pages = [
         Page(f"http://news.example/{i}.html", news_page(rng, f"http://news.example/{i}.html"))
         for i in range(30)
@@ -70,22 +64,6 @@ def corpus(tmp_path_factory):
     pages.insert(17, Page(copy, news_page(rng, copy, article=exclusives[3].text.split("\n"))))
     warc = write_warc(tmp / "crawl-0.warc.gz", pages, seed=5)
     return warc, exclusives, copy
-
-
-def _config(tmp_path):
-    return parse_config(
-        {
-            "outlet": {
-                "name": "كواليس اليوم",
-                "domains": ["kawalisalyaoum.com"],
-                "exclusives": [f"{OUTLET}/"],
-            },
-            "sites": [{"name": "copier", "seeds": ["http://copier.ma/"]}],
-            "store": {"path": str(tmp_path / "cw.db")},
-            "report": {"dir": str(tmp_path / "reports")},
-        },
-        source="<test>",
-    )
 
 
 def _records(source: Source) -> list:
@@ -121,7 +99,7 @@ def test_a_paths_list_on_s3_resolves_against_an_s3_prefix(s3, corpus):
 def test_an_archive_scan_of_an_s3_file_finds_the_copy(s3, corpus, tmp_path):
     warc, exclusives, copy = corpus
     s3.upload_file(str(warc), BUCKET, "scan/crawl-0.warc.gz")
-    config = _config(tmp_path)
+    config = archive_config(tmp_path)
     matcher = ArchiveMatcher(config, ExclusiveIndex(exclusives, config.match), ArchiveOptions())
     remote = run_local(matcher, [Source(f"s3://{BUCKET}/scan/crawl-0.warc.gz")])
     local = run_local(matcher, [Source(str(warc))])

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from tests.fixtures.archive import OUTLET, archive_config, make_exclusives
 from tests.fixtures.file_server import serve_files
 
 from copywatch.archive_scan.job import SPARK_HINT, local_master, run_local
@@ -23,40 +24,13 @@ from copywatch.archive_scan.probe import cheap_text, host_allowed, language_allo
 from copywatch.archive_scan.records import Counts, read_records
 from copywatch.archive_scan.sources import OpenOptions, Source, SourceError, expand_paths
 from copywatch.archive_scan.synthetic import Page, news_page, paragraphs, write_warc
-from copywatch.config import parse_config
 from copywatch.errors import ConfigError
 from copywatch.match.index import ExclusiveIndex
-from copywatch.models import Exclusive
 from copywatch.store import Store
-
-OUTLET = "https://www.kawalisalyaoum.com"
-
-
-def make_exclusives(n: int = 20, seed: int = 7) -> list[Exclusive]:
-    rng = random.Random(seed)
-    return [
-        Exclusive(url=f"{OUTLET}/news/{i}.html", fetched_url=f"{OUTLET}/news/{i}.html", title=f"ex {i}",
-                  text="\n".join(paragraphs(rng, rng.randint(300, 500))), published_at="2026-11-29T08:00:00Z")
-        for i in range(n)
-    ]  # fmt: skip
 
 
 def config_for(tmp: Path, **archive: object):
-    return parse_config(
-        {
-            "outlet": {
-                "name": "كواليس اليوم",
-                "domains": ["kawalisalyaoum.com"],
-                "exclusives": [f"{OUTLET}/"],
-            },
-            "sites": [{"name": "copier", "seeds": ["http://copier.ma/"]}],
-            "crawl": {"allow_private_addresses": True},
-            "store": {"path": str(tmp / "cw.db")},
-            "report": {"dir": str(tmp / "reports")},
-            "archive": archive,
-        },
-        source="<test>",
-    )
+    return archive_config(tmp, **archive)
 
 
 @pytest.fixture(scope="module")
