@@ -94,6 +94,9 @@ def _compact(a: np.ndarray, keep: Callable[[np.ndarray], np.ndarray]) -> int:
     return written
 
 
+_VECTORS_KEPT = 4096  # exclusives' TF-IDF vectors kept (a few KB each)
+
+
 class ExclusiveIndex:
     """All exclusives of the outlet, ready to be matched against pages."""
 
@@ -115,6 +118,7 @@ class ExclusiveIndex:
         # building never holds two copies of all the runs.
         self._chunk = _CHUNK
         self._paragraphs: dict[int, np.ndarray] = {}
+        self._ex_vectors: dict[int, sparse.csr_matrix] = {}  # oldest first (dicts keep insertion order)
         self._chunks: list[np.ndarray] = []
         self._begin = np.zeros(n, dtype=np.int64)
         self._end = np.zeros(n, dtype=np.int64)
@@ -332,11 +336,22 @@ class ExclusiveIndex:
         )
         return self._tfidf.transform(counts_row)
 
-    def _cosine(self, page_wh: np.ndarray, e_idx: int) -> float:
+    def _ex_vector(self, e_idx: int) -> sparse.csr_matrix:
+        """An exclusive's TF-IDF vector, kept for the last _VECTORS_KEPT exclusives asked about
+        (the same exclusives are candidates of page after page: a site's copies, its sidebars)."""
+        vec = self._ex_vectors.get(e_idx)
+        if vec is None:
+            vec = self._vector(word_hashes(self._exclusives[e_idx].text))
+            if len(self._ex_vectors) >= _VECTORS_KEPT:
+                self._ex_vectors.pop(next(iter(self._ex_vectors)), None)
+            self._ex_vectors[e_idx] = vec
+        return vec
+
+    def _cosine(self, page_wh: np.ndarray, e_idx: int, page_vec: sparse.csr_matrix | None = None) -> float:
         if not len(page_wh):
             return 0.0
-        ex = self._vector(word_hashes(self._exclusives[e_idx].text))
-        return float(self._vector(page_wh).multiply(ex).sum())
+        vec = page_vec if page_vec is not None else self._vector(page_wh)
+        return float(vec.multiply(self._ex_vector(e_idx)).sum())
 
     def similarity(self, page_text: str, e_idx: int) -> float:
         """TF-IDF cosine of a page's text and one exclusive (the page's unknown words are ignored)."""
@@ -361,6 +376,7 @@ class ExclusiveIndex:
         page_short = _high32(page_grams)
         results: list[Match] = []
         tokens: Tokens | None = None
+        page_vec: sparse.csr_matrix | None = None  # the page's TF-IDF vector, made once if asked for
         for e_idx in self.candidates(page_grams):
             a = align(
                 self._runs(e_idx),
@@ -382,7 +398,8 @@ class ExclusiveIndex:
                 continue
             if a.coverage < self.config.quote_coverage and a.page_share < self.config.quote_page_share:
                 continue  # a little of the exclusive in much of the page's own: a quote, a summary
-            sim = self._cosine(page_wh, e_idx)
+            page_vec = page_vec if page_vec is not None else self._vector(page_wh)
+            sim = self._cosine(page_wh, e_idx, page_vec)
             if sim < self.config.min_similarity:
                 continue
             tokens = tokens if tokens is not None else tokenize(text)

@@ -100,6 +100,9 @@ def extract_tree(
             include_tables=True,
             favor_recall=True,
             with_metadata=False,
+            # no second opinion from readability and jusText: on the dev web and the natural webs
+            # the same findings, figures and credit verdicts, for a fifth of extraction's time
+            fast=True,
         )
         if result is not None:
             data = result.as_dict() if hasattr(result, "as_dict") else dict(result)
