@@ -12,6 +12,7 @@ credit check, one key per host for politeness, and one list of tracking paramete
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
@@ -127,7 +128,16 @@ def url_key(url: str, base: str = "") -> tuple[str, str, str] | None:
     fbclid, ...) and the fragment do not make a different article.
     """
     try:
-        parts = urlsplit(unwrap_amp_cache(urljoin(base, url.strip()) if base else url.strip()))
+        absolute = urljoin(base, url.strip()) if base else url.strip()
+    except ValueError:
+        return None
+    return _url_key(absolute)
+
+
+@functools.lru_cache(maxsize=16384)  # a site's menus and footers repeat their links on every page
+def _url_key(url: str) -> tuple[str, str, str] | None:
+    try:
+        parts = urlsplit(unwrap_amp_cache(url))
         port = parts.port
     except ValueError:
         return None

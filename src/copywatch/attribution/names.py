@@ -79,12 +79,18 @@ class _Names:
         self.keys = keys
         self.short = short
         self.max_len = max((len(_tokens(n)) for n in every), default=1) + 1
+        # a text holds a name only if its words, run together, hold the name's first letters:
+        # most sentences of a page name nobody, and this says so without the token loop
+        self._probes = tuple({k[:4] for k in keys} | {"".join(t)[:4] for t in short})
 
     def find(self, text: str) -> tuple[list[re.Match[str]], list[_Hit]]:
         norm = normalize_ar(text)
         ms = list(_WORD.finditer(norm))
         toks = [m.group() for m in ms]
         hits: list[_Hit] = []
+        joined_all = "".join(toks)
+        if not any(p in joined_all for p in self._probes):
+            return ms, hits
         i = 0
         while i < len(toks):
             found = 0
