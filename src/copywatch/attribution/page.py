@@ -46,9 +46,23 @@ from ..text.dom import (
 from ..text.normalize import name_tokens as _tokens
 from .vocabulary import _BYLINE_WORDS, _FURNITURE_HEADINGS
 
+_BY_FIRST: dict[int, tuple[object, dict[str, list[tuple[str, ...]]]]] = {}
+
 
 def _starts_with(tokens: list[str], phrases: Iterable[tuple[str, ...]]) -> bool:
-    return any(p and tuple(tokens[: len(p)]) == p for p in phrases)
+    """Whether ``tokens`` open with one of ``phrases`` (looked up by their first word: the phrase
+    lists are long, and this is asked of every sentence of a page)."""
+    if not tokens:
+        return False
+    entry = _BY_FIRST.get(id(phrases))
+    if entry is None or entry[0] is not phrases:  # phrase lists are module constants: kept once
+        index: dict[str, list[tuple[str, ...]]] = {}
+        for p in phrases:
+            if p:
+                index.setdefault(p[0], []).append(p)
+        entry = (phrases, index)
+        _BY_FIRST[id(phrases)] = entry
+    return any(tuple(tokens[: len(p)]) == p for p in entry[1].get(tokens[0], ()))
 
 
 def _heading_is_furniture(el: etree._Element) -> bool:
