@@ -17,12 +17,13 @@ paginated article sit in other records, often other files, and are matched one b
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
 from ..config import Config, SiteConfig
 from ..crawl.fetch import BoundedBody, DecodeError
-from ..match.fingerprint import run_hashes, run_hashes_many, word_hashes, word_hashes_many
+from ..match.fingerprint import run_hashes_many, word_hashes_many
 from ..match.index import GRAM_WORDS, ExclusiveIndex
 from ..models import Capture, Document, Finding
 from ..pagination import Seen
@@ -114,18 +115,7 @@ class ArchiveMatcher:
         batch: list[_Probe] = []
 
         def flush() -> None:
-            grams = run_hashes_many(word_hashes_many([p.text for p in batch]), GRAM_WORDS)
-            for probe, page_grams in zip(batch, grams, strict=True):
-                if self.probe and not self.index.candidates(page_grams):
-                    continue
-                try:
-                    found = self._judge(probe, counts, scanner)
-                except Exception as e:  # noqa: BLE001 - one hostile page costs that page, not the task
-                    counts.errors += 1
-                    where = f"{probe.rec.source}@{probe.rec.offset} ({probe.rec.target_uri})"
-                    counts.error_details.append(f"{where}: not judged ({type(e).__name__}: {e})"[:300])
-                    continue
-                rows.extend(finding_row(finding, probe.rec) for finding in found)
+            rows.extend(finding_row(f, probe.rec) for probe, f in self._findings(batch, counts, scanner))
             batch.clear()
 
         for rec in read_records(
@@ -163,9 +153,26 @@ class ArchiveMatcher:
         probe = self._probe(rec, counts)
         if probe is None:
             return []
-        if self.probe and not self.index.candidates(run_hashes(word_hashes(probe.text), GRAM_WORDS)):
-            return []
-        return self._judge(probe, counts, scanner or Scanner(self.config))
+        return [f for _, f in self._findings([probe], counts, scanner or Scanner(self.config))]
+
+    def _findings(
+        self, probes: Sequence[_Probe], counts: Counts, scanner: Scanner
+    ) -> Iterator[tuple[_Probe, Finding]]:
+        """The findings of probed records, in order: their words hashed in one pass, the index's
+        candidates judged one by one. A candidate that cannot be judged costs that record, counted."""
+        grams = run_hashes_many(word_hashes_many([p.text for p in probes]), GRAM_WORDS)
+        for probe, page_grams in zip(probes, grams, strict=True):
+            if self.probe and not self.index.candidates(page_grams):
+                continue
+            try:
+                found = self._judge(probe, counts, scanner)
+            except Exception as e:  # noqa: BLE001 - one hostile page costs that page, not the task
+                counts.errors += 1
+                where = f"{probe.rec.source}@{probe.rec.offset} ({probe.rec.target_uri})"
+                counts.error_details.append(f"{where}: not judged ({type(e).__name__}: {e})"[:300])
+                continue
+            for finding in found:
+                yield probe, finding
 
     def _probe(self, rec: ArchiveRecord, counts: Counts) -> _Probe | None:
         """The record's cheap text, or None when it is not an HTML page or the filters leave it out."""

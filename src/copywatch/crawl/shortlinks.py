@@ -33,11 +33,12 @@ def hosts_of(names: Sequence[str]) -> frozenset[str]:
 
 
 class ShortLinkResolver:
-    """Where a short link (bit.ly and the like) leads, for the credit check.
+    """Where a short link (bit.ly and the like, or the outlet's own) leads, for the credit check.
 
-    Only links on the configured short-link hosts are followed, through the scan's own fetcher
-    (polite, bounded, SSRF-guarded, captured); the redirect chain names the target even when the
-    target itself is not fetched. Answers are cached for the scan.
+    Only the links ``followed`` accepts are fetched: those on the configured short-link hosts, and
+    the outlet's own short links. Through the scan's own fetcher (polite, bounded, SSRF-guarded,
+    captured); the redirect chain names the target even when the target itself is not fetched.
+    Answers are cached for the scan.
     """
 
     def __init__(
