@@ -162,7 +162,7 @@ def align(
     min_span_words: int = 12,
     min_coverage: float = 0.0,
     paragraphs: np.ndarray | None = None,
-    ex_words: np.ndarray | None = None,
+    ex_words: Callable[[], np.ndarray] | None = None,
     page_words: np.ndarray | None = None,
 ) -> Alignment:
     """Align an exclusive's k-word hashes against a page's; both in text order.
@@ -176,8 +176,9 @@ def align(
     counts whole, once the page is a copy on the words found alone (``min_coverage``), or nearly so
     with the copied text a real part of the page (``RESCUE_SHARE``, ``RESCUE_PAGE_SHARE``). A copier
     who edits every sentence of a paragraph still reused the paragraph; the words the edits
-    replaced break the spans but are part of what was copied. With ``ex_words`` and ``page_words``
-    (both texts' word hashes), a long uncovered stretch whose words the page carries around the
+    replaced break the spans but are part of what was copied. With ``ex_words`` (a function giving
+    the exclusive's word hashes, asked only when paragraphs are counted: most candidates stop
+    before) and ``page_words`` (the page's), a long uncovered stretch whose words the page carries around the
     paragraph's copy (a sentence rewritten, a clause condensed) does not stop the paragraph counting
     whole; without them, every such stretch counts as dropped.
     """
@@ -254,8 +255,9 @@ def align(
     page_share = _union_length([(s.page_start, s.page_end) for s in spans]) / max(page_len, 1)
     if paragraphs is not None and len(paragraphs) and coverage >= RESCUE_SHARE * min_coverage:
         reworded = None
-        if ex_words is not None and page_words is not None and len(ex_words) == ex_len:
-            reworded = _reworded_check(spans, ex_words, page_words)
+        words = ex_words() if ex_words is not None and page_words is not None else None
+        if words is not None and page_words is not None and len(words) == ex_len:
+            reworded = _reworded_check(spans, words, page_words)
         by_paragraph = _paragraph_coverage(ex_iv, countable, paragraphs, reworded) / counted
         # Whether a page is a copy is decided on the words found; how much it copied, by paragraph.
         # An edited partial copy (its words found just under min_coverage, its paragraphs over it)

@@ -26,6 +26,7 @@ deterministic: the same exclusives and page always give the same matches.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Mapping, Sequence
 
@@ -336,12 +337,16 @@ class ExclusiveIndex:
         )
         return self._tfidf.transform(counts_row)
 
+    def _ex_words(self, e_idx: int) -> np.ndarray:
+        """An exclusive's word hashes (computed when asked: only a real candidate needs them)."""
+        return word_hashes(self._exclusives[e_idx].text)
+
     def _ex_vector(self, e_idx: int) -> sparse.csr_matrix:
         """An exclusive's TF-IDF vector, kept for the last _VECTORS_KEPT exclusives asked about
         (the same exclusives are candidates of page after page: a site's copies, its sidebars)."""
         vec = self._ex_vectors.get(e_idx)
         if vec is None:
-            vec = self._vector(word_hashes(self._exclusives[e_idx].text))
+            vec = self._vector(self._ex_words(e_idx))
             if len(self._ex_vectors) >= _VECTORS_KEPT:
                 self._ex_vectors.pop(next(iter(self._ex_vectors)), None)
             self._ex_vectors[e_idx] = vec
@@ -391,7 +396,7 @@ class ExclusiveIndex:
                 min_span_words=self.config.min_span_words,
                 min_coverage=self.config.min_coverage,
                 paragraphs=self._paragraph_starts(e_idx),
-                ex_words=word_hashes(self._exclusives[e_idx].text),
+                ex_words=functools.partial(self._ex_words, e_idx),
                 page_words=page_wh,
             )
             if a.coverage < self.config.min_coverage:
