@@ -26,7 +26,7 @@ from copywatch.urls import is_outlet_short_link
 
 ARTICLE = "/2024/05/12/alaalaf-khotta-sirriya/"
 OTHER = "/2024/05/01/another-story/"
-REDIRECTS = {"/?p=48213": ARTICLE, "/?p=100": OTHER, "/48213": ARTICLE}
+REDIRECTS = {"/?p=48213": ARTICLE, "/?p=100": OTHER, "/48213": ARTICLE, "/?p=7": "/?p=7"}  # 7: a loop
 
 
 class Outlet(BaseHTTPRequestHandler):
@@ -112,3 +112,11 @@ def test_only_short_link_shapes_of_the_outlet_are_fetched(outlet):
 )
 def test_short_link_shapes(url, short):
     assert is_outlet_short_link(url) is short
+
+
+def test_a_short_link_that_redirects_to_itself_leads_nowhere(outlet):
+    """A hostile outlet answer (a redirect loop) costs the fetcher's redirect bound, and the link
+    credits nothing: no exception, no hang."""
+    assert resolver(outlet)(outlet.url("/?p=7")) is None
+    credit = check(outlet, outlet.url("/?p=7"), resolver(outlet))
+    assert credit.verdict == "none"
