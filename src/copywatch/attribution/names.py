@@ -4,6 +4,7 @@ phrases, parentheses, datelines and credit lines around them; the exclusivity no
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -179,10 +180,28 @@ def _is_notice(sentence: str, notice_norm: str) -> bool:
         # ratio() <= 2 * min / (len a + len b): a sentence far longer or shorter than the notice
         # cannot reach 0.75, and most of a page's sentences are; skip the costly comparison then
         if a and 2 * min(len(a), len(b)) >= 0.75 * (len(a) + len(b)):
-            m = SequenceMatcher(None, a, b)
+            m = _notice_matcher(b)
+            m.set_seq1(a)
             if m.quick_ratio() >= 0.75 and m.ratio() >= 0.75:
                 return True
     return bool(_NOTICE_EXCLUSIVE.search(norm) and _NOTICE_FORBID.search(norm))
+
+
+_MATCHERS = threading.local()
+
+
+def _notice_matcher(notice_norm: str) -> SequenceMatcher[str]:
+    """A SequenceMatcher with the notice as its second sequence, made once per thread: difflib
+    indexes the second sequence (and counts its letters for quick_ratio) once, and a page asks
+    about every one of its sentences."""
+    kept: dict[str, SequenceMatcher[str]] = getattr(_MATCHERS, "by_notice", None) or {}
+    _MATCHERS.by_notice = kept
+    m = kept.get(notice_norm)
+    if m is None:
+        if len(kept) > 16:
+            kept.clear()
+        m = kept[notice_norm] = SequenceMatcher(None, "", notice_norm)
+    return m
 
 
 def _dateish(tok: str) -> bool:

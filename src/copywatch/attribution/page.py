@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from lxml import etree
 
@@ -105,14 +106,31 @@ def _is_furniture_el(el: etree._Element, page_level: bool) -> bool:
 _SOURCE_BOX_WORDS = frozenset({"source", "sources", "src", "via", "credit", "credits", "masdar", "origin"})
 
 
-def _in_link_list(el: etree._Element) -> bool:
+def _in_link_list(el: etree._Element, ancestors: list[etree._Element] | None = None) -> bool:
     """A link (or name) that is one item of a list of 3+ links: a blogroll, menu or partner list."""
-    for anc in _ancestors(el)[:4]:
+    lst = _link_list_of(el, ancestors)
+    return lst is not None and _is_link_list(lst)
+
+
+def _link_list_of(el: etree._Element, ancestors: list[etree._Element] | None) -> etree._Element | None:
+    """The <ul>/<ol> whose item ``el`` is (within four levels), if any."""
+    for anc in (ancestors if ancestors is not None else _ancestors(el))[:4]:
         if anc.tag == "li":
             lst = anc.getparent()
-            if lst is not None and lst.tag in ("ul", "ol"):
-                items = [li for li in lst if _is_el(li) and li.tag == "li"]
-                return len(items) >= 3 and sum(1 for li in items if li.find(".//a") is not None) >= 3
+            return lst if lst is not None and lst.tag in ("ul", "ol") else None
+    return None
+
+
+def _is_link_list(lst: etree._Element) -> bool:
+    items = [li for li in lst if _is_el(li) and li.tag == "li"]
+    if len(items) < 3:
+        return False
+    linked = 0
+    for li in items:
+        if next(li.iter("a"), None) is not None:  # li.find(".//a"), without the path parser
+            linked += 1
+            if linked >= 3:
+                return True
     return False
 
 
@@ -129,7 +147,13 @@ def _shingles(tokens: list[str], n: int = 3) -> set[tuple[str, ...]]:
 
 @dataclass
 class _Page:
-    """The parsed page with its article body located; answers "is this element credit-eligible"."""
+    """The parsed page with its article body located; answers "is this element credit-eligible".
+
+    Every question is asked of many elements, and of the same ones by several signals (a block's
+    sentences, its links, its lines): the answers are kept per element for the page's lifetime.
+    The caches hold the elements themselves as keys (lxml's element proxies hash by identity, and
+    a proxy kept alive is the one lxml hands back for its node), never ``id()`` of a dead proxy.
+    """
 
     root: etree._Element
     body: etree._Element  # the article body: the element holding the copied text
@@ -138,37 +162,82 @@ class _Page:
     last_copied: int  # document-order index of the last copied block (-1 if unknown)
     first_copied: etree._Element | None = None  # the first block holding copied text
     blocks: list[tuple[etree._Element, str]] = field(default_factory=list)  # every block, document order
+    _anc: dict[etree._Element, list[etree._Element]] = field(default_factory=dict, repr=False)
+    _furn: dict[etree._Element, bool] = field(default_factory=dict, repr=False)
+    _furn_el: dict[tuple[etree._Element, bool], bool] = field(default_factory=dict, repr=False)
+    _where: dict[etree._Element, str] = field(default_factory=dict, repr=False)
+    _lists: dict[etree._Element, bool] = field(default_factory=dict, repr=False)
+    _body_anc: frozenset[etree._Element] | None = field(default=None, repr=False)
+    _region_set: frozenset[etree._Element] | None = field(default=None, repr=False)
+
+    def ancestors(self, el: etree._Element) -> list[etree._Element]:
+        """``el`` and its ancestors, innermost first (kept: the tree does not change)."""
+        anc = self._anc.get(el)
+        if anc is None:
+            anc = self._anc[el] = _ancestors(el)
+        return anc
 
     def lca(self, el: etree._Element) -> etree._Element:
-        mine = _ancestors(self.body)
-        ids = {id(a) for a in mine}
-        for a in _ancestors(el):
-            if id(a) in ids:
+        if self._body_anc is None:
+            self._body_anc = frozenset(self.ancestors(self.body))
+        mine = self._body_anc
+        for a in self.ancestors(el):
+            if a in mine:
                 return a
         return self.root
 
     def furniture(self, el: etree._Element) -> bool:
         """Furniture between el and its common ancestor with the body (so a layout wrapper such as
         "has-sidebar" around the whole article does not make the article furniture)."""
+        known = self._furn.get(el)
+        if known is None:
+            known = self._furn[el] = self._furniture(el)
+        return known
+
+    def _furniture(self, el: etree._Element) -> bool:
         top = self.lca(el)
-        page_level = top.tag in ("html", "body") and not any(
-            a.tag in ("article", "main") for a in _ancestors(el)
-        )
+        anc = self.ancestors(el)
+        page_level = top.tag in ("html", "body") and not any(a.tag in ("article", "main") for a in anc)
         below = []
-        for a in _ancestors(el):
+        for a in anc:
             if a is top:
                 break
             below.append(a)
         if any(t in _SOURCE_BOX_WORDS for a in below for t in _class_tokens(a)):
             return False  # inside a theme's "Source" / "Via" box, its tag-cloud styling included
-        return any(_is_furniture_el(a, page_level) for a in below)
+        for a in below:
+            key = (a, page_level)
+            verdict = self._furn_el.get(key)
+            if verdict is None:
+                verdict = self._furn_el[key] = _is_furniture_el(a, page_level)
+            if verdict:
+                return True
+        return False
+
+    def listed(self, el: etree._Element) -> bool:
+        """``_in_link_list``, the verdict kept per list."""
+        lst = _link_list_of(el, self.ancestors(el))
+        if lst is None:
+            return False
+        verdict = self._lists.get(lst)
+        if verdict is None:
+            verdict = self._lists[lst] = _is_link_list(lst)
+        return verdict
 
     def in_region(self, el: etree._Element) -> bool:
-        anc = {id(a) for a in _ancestors(el)}
-        return any(id(r) in anc for r in self.region)
+        if self._region_set is None:
+            self._region_set = frozenset(self.region)
+        region = self._region_set
+        return any(a in region for a in self.ancestors(el))
 
     def where(self, el: etree._Element) -> str:
-        anc = _ancestors(el)
+        known = self._where.get(el)
+        if known is None:
+            known = self._where[el] = self._place(el)
+        return known
+
+    def _place(self, el: etree._Element) -> str:
+        anc = self.ancestors(el)
         if any(a.tag == "head" for a in anc):
             return "head"
         if any(_is_byline_el(a) for a in anc[:4]):
@@ -181,9 +250,18 @@ class _Page:
 
 
 def _is_byline_el(el: etree._Element) -> bool:
-    if (el.get("rel") or "").lower() == "author" or (el.get("itemprop") or "").lower() == "author":
+    get = el.get
+    if (get("rel") or "").lower() == "author" or (get("itemprop") or "").lower() == "author":
         return True
-    raw = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
+    cls, ident = get("class"), get("id")
+    if not cls and not ident:  # most elements: nothing to read
+        return False
+    return _byline_names(f"{cls or ''} {ident or ''}".lower())
+
+
+@lru_cache(maxsize=4096)
+def _byline_names(raw: str) -> bool:
+    """Do these class and id names say byline? (A theme repeats the same few on every page.)"""
     if "comment" in raw or "bio" in raw or "about" in raw:  # comments, the writer's biography box
         return False
     return any(w in raw for w in _BYLINE_WORDS)

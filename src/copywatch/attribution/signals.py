@@ -15,9 +15,6 @@ from ..text.dom import (
     ancestors as _ancestors,
 )
 from ..text.dom import (
-    blocks as _blocks,
-)
-from ..text.dom import (
     find_key as _find_key,
 )
 from ..text.dom import (
@@ -40,7 +37,7 @@ from .names import (
     _Names,
     _sentences,
 )
-from .page import _in_link_list, _is_byline_el, _loose_text, _Page, _starts_with
+from .page import _is_byline_el, _loose_text, _Page, _starts_with
 from .vocabulary import _CREDIT_PHRASES, _FILLERS, _FURNITURE_HEADINGS, _MAX_RESOLVE, _SOURCE_LINE_STARTS
 
 
@@ -113,7 +110,7 @@ def _link_signals(
         placed = page.in_region(a) and not page.furniture(a)
         # one item of a list of 3+ links (a blogroll, a partner list) credits nobody, unless it is a
         # link to the exclusive itself: a list of the article's sources
-        listed = _in_link_list(a)
+        listed = page.listed(a)
         eligible = placed and not listed
         # a short link (bit.ly), or the outlet's own (/?p=48213): where it leads decides
         short = kind == "external" or (
@@ -168,7 +165,7 @@ def _name_signals(
     for el, text, loose_where in items:
         if any(a.tag == "head" for a in _ancestors(el)):
             continue
-        eligible = page.in_region(el) and not page.furniture(el) and not _in_link_list(el)
+        eligible = page.in_region(el) and not page.furniture(el) and not page.listed(el)
         in_figure = _in_caption(el)
         where = loose_where or page.where(el)
         for sentence in _sentences(text):
@@ -212,7 +209,7 @@ def _name_signals(
     for el in page.root.iter("img"):
         label = f"{el.get('alt') or ''} {el.get('title') or ''}".strip()
         if label and names.any_long(label):
-            if page.in_region(el) and not page.furniture(el) and not _in_link_list(el):
+            if page.in_region(el) and not page.furniture(el) and not page.listed(el):
                 out.credit("image_credit", label, page.where(el))
             else:
                 out.decoy("furniture_name", label, page.where(el))
@@ -236,18 +233,17 @@ def _position_signals(page: _Page, names: _Names, out: _Collector) -> None:
     the title, the first and last lines of the article body (and the lines just outside it), and the
     opening of the first paragraph. Any name counts here, short ones included, even when the copied
     text carried it too: a dateline is the credit line of a wire story."""
-    region_blocks: list[tuple[etree._Element, str]] = []
-    for r in page.region:
-        region_blocks += list(_blocks(r))
-    region_blocks.sort(key=lambda b: page.order.get(b[0], 0))
-    body_blocks = [b for b in region_blocks if page.body in _ancestors(b[0])]
+    # the region's blocks in document order: the page's blocks inside a region element (the region's
+    # elements are disjoint subtrees: the body, its siblings, its containers' siblings)
+    region_blocks = [b for b in page.blocks if page.in_region(b[0])]
+    body_blocks = [b for b in region_blocks if page.body in page.ancestors(b[0])]
     candidates = _title_neighbours(page)  # element, line, form: the most specific forms first
     before, after = _loose_text(page.body)
     if before.strip():
         candidates.append((page.body, before.strip().split("\n")[-1], "start_of_article"))
     if after.strip():
         candidates.append((page.body, after.strip().split("\n")[0], "end_of_article"))
-    prose = [b for b in body_blocks if not page.furniture(b[0]) and not _in_link_list(b[0])]
+    prose = [b for b in body_blocks if not page.furniture(b[0]) and not page.listed(b[0])]
     if prose:  # the first and last blocks of the article that are not furniture (tags, share bars)
         first_el, first_text = prose[0]
         last_el, last_text = prose[-1]
@@ -261,7 +257,7 @@ def _position_signals(page: _Page, names: _Names, out: _Collector) -> None:
         if lines:
             candidates.append((last_el, lines[-1], "end_of_article"))
     for el, text in region_blocks:
-        if page.body not in _ancestors(el):  # a sibling just outside the text container
+        if page.body not in page.ancestors(el):  # a sibling just outside the text container
             form = (
                 "start_of_article"
                 if page.order.get(el, 0) < page.order.get(page.body, 0)
@@ -269,7 +265,7 @@ def _position_signals(page: _Page, names: _Names, out: _Collector) -> None:
             )
             candidates += [(el, ln, form) for ln in text.split("\n") if ln.strip()]
     for el, line, form in candidates:
-        if page.furniture(el) or _in_link_list(el) or any(_is_byline_el(a) for a in _ancestors(el)[:4]):
+        if page.furniture(el) or page.listed(el) or any(_is_byline_el(a) for a in page.ancestors(el)[:4]):
             continue  # bylines are read by _byline_signals
         if _starts_with(_tokens(line), _FURNITURE_HEADINGS):  # «اقرأ أيضا في كواليس اليوم: ...»
             continue
@@ -323,8 +319,9 @@ def _title_neighbours(page: _Page) -> list[tuple[etree._Element, str, str]]:
 
 def _byline_signals(page: _Page, names: _Names, out: _Collector) -> None:
     """The outlet named as author: a byline element near the article, or the author metadata."""
-    for el in page.root.iter():
-        if not _is_el(el) or not _is_byline_el(el) or any(a.tag == "head" for a in _ancestors(el)):
+    # only an element with one of the attributes _is_byline_el reads can be a byline element
+    for el in page.root.xpath("//*[@class or @id or @rel or @itemprop]"):
+        if not _is_el(el) or not _is_byline_el(el) or any(a.tag == "head" for a in page.ancestors(el)):
             continue
         text = el.text_content().strip()
         if not text or len(text) > 200 or not names.find(text)[1]:

@@ -142,17 +142,14 @@ def blocks(root: etree._Element) -> Iterator[tuple[etree._Element, str]]:
 
 def ancestors(el: etree._Element) -> list[etree._Element]:
     """el and its ancestors, innermost first."""
-    out = []
-    node: etree._Element | None = el
-    while node is not None:
-        out.append(node)
-        node = node.getparent()
-    return out
+    return [el, *el.iterancestors()]
 
 
 def class_tokens(el: etree._Element) -> list[str]:
     raw = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
-    return [t for t in re.split(r"[\s\-_]+", raw) if t]
+    # the same tokens as re.split(r"[\s\-_]+") without the empty ones: str.split() breaks on
+    # the same Unicode whitespace as \s
+    return raw.replace("-", " ").replace("_", " ").split()
 
 
 def json_ld(root: etree._Element) -> list[object]:
