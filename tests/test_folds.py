@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from copywatch.match.fingerprint import word_hashes, word_hashes_many
 from copywatch.text.normalize import (
@@ -86,3 +88,30 @@ def test_a_lone_waw_never_joins_the_next_text_of_a_batch() -> None:
     texts = ["قال الوزير و", "الرياح شديدة و", "و\nالمطر", "12 و", "الرياح"]
     assert [h.tolist() for h in word_hashes_many(texts)] == [word_hashes(t).tolist() for t in texts]
     assert len(word_hashes("و\nالمطر")) == 2
+
+
+def _fold_by_definition(text: str) -> str:
+    """fold_for_names as its docstring defines it, written the slow, obvious way."""
+    import unicodedata
+
+    from copywatch.text.normalize import _NAME_TABLE
+
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", stripped).translate(_NAME_TABLE).casefold()
+
+
+def test_the_names_fold_is_its_definition_for_every_character() -> None:
+    """The fast path (marks deleted by one pattern, NFC skipped when already so, the table applied
+    by replace) gives what the definition gives, for each assigned code point (the planes past 3 hold
+    only tags and variation selectors, at E0000) alone and between letters."""
+    for c in [*range(0xD800), *range(0xE000, 0x40000), *range(0xE0000, 0xE1000)]:
+        for text in (chr(c), f"ا{chr(c)}\u0301ة"):
+            assert fold_for_names.__wrapped__(text) == _fold_by_definition(text), (hex(c), text)
+
+
+@given(st.text(alphabet=st.sampled_from([*map(chr, range(0x600, 0x700)), *map(chr, range(0x300, 0x370)),
+                                         *" aeé«»“”’\u200f\u200b٢۵ـیکٱةى\u1100\u1161\U0001d15e\U0001f600"]),
+               max_size=40))  # fmt: skip
+def test_the_names_fold_is_its_definition_for_mixed_text(text: str) -> None:
+    assert fold_for_names.__wrapped__(text) == _fold_by_definition(text)

@@ -167,6 +167,8 @@ class _Page:
     _furn_el: dict[tuple[etree._Element, bool], bool] = field(default_factory=dict, repr=False)
     _where: dict[etree._Element, str] = field(default_factory=dict, repr=False)
     _lists: dict[etree._Element, bool] = field(default_factory=dict, repr=False)
+    _in_region: dict[etree._Element, bool] = field(default_factory=dict, repr=False)
+    _byline: dict[etree._Element, bool] = field(default_factory=dict, repr=False)
     _body_anc: frozenset[etree._Element] | None = field(default=None, repr=False)
     _region_set: frozenset[etree._Element] | None = field(default=None, repr=False)
 
@@ -228,7 +230,17 @@ class _Page:
         if self._region_set is None:
             self._region_set = frozenset(self.region)
         region = self._region_set
-        return any(a in region for a in self.ancestors(el))
+        known = self._in_region.get(el)
+        if known is None:
+            known = self._in_region[el] = any(a in region for a in self.ancestors(el))
+        return known
+
+    def byline(self, el: etree._Element) -> bool:
+        """``_is_byline_el``, kept per element."""
+        known = self._byline.get(el)
+        if known is None:
+            known = self._byline[el] = _is_byline_el(el)
+        return known
 
     def where(self, el: etree._Element) -> str:
         known = self._where.get(el)
@@ -240,7 +252,7 @@ class _Page:
         anc = self.ancestors(el)
         if any(a.tag == "head" for a in anc):
             return "head"
-        if any(_is_byline_el(a) for a in anc[:4]):
+        if any(self.byline(a) for a in anc[:4]):
             return "byline"
         if not self.in_region(el):
             return "elsewhere"
@@ -274,14 +286,14 @@ def _locate(root: etree._Element, references: list[str]) -> _Page:
     body_el = root.find("body")
     fallback = body_el if body_el is not None else root
     matched: list[tuple[etree._Element, int]] = []
+    shingled: list[tuple[etree._Element, set[tuple[str, ...]]]] | None = None  # made once, if asked
     for ref in references:
         ref_sh = _shingles(_tokens(ref))
         if not ref_sh:
             continue
-        for el, text in blocks:
-            sh = _shingles(_tokens(text))
-            if len(sh) < 3:
-                continue
+        if shingled is None:
+            shingled = [(el, sh) for el, text in blocks if len(sh := _shingles(_tokens(text))) >= 3]
+        for el, sh in shingled:
             hit = len(sh & ref_sh)
             if hit / len(sh) >= 0.5:
                 matched.append((el, hit))

@@ -265,7 +265,7 @@ def _position_signals(page: _Page, names: _Names, out: _Collector) -> None:
             )
             candidates += [(el, ln, form) for ln in text.split("\n") if ln.strip()]
     for el, line, form in candidates:
-        if page.furniture(el) or page.listed(el) or any(_is_byline_el(a) for a in page.ancestors(el)[:4]):
+        if page.furniture(el) or page.listed(el) or any(page.byline(a) for a in page.ancestors(el)[:4]):
             continue  # bylines are read by _byline_signals
         if _starts_with(_tokens(line), _FURNITURE_HEADINGS):  # «اقرأ أيضا في كواليس اليوم: ...»
             continue
