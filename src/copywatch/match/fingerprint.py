@@ -28,7 +28,6 @@ import unicodedata
 from collections.abc import Sequence
 
 import numpy as np
-from datasketch import MinHash
 
 from ..text import normalize as _normalize
 from ..text.normalize import split, tokenize
@@ -415,6 +414,8 @@ class PassageMinHash:
     def __init__(self, num_perm: int, seed: int, width: int, stride: int):
         if width % stride:
             raise ValueError("the passage width must be a multiple of the stride")
+        from datasketch import MinHash  # imported when first used (see match/index.py's docstring)
+
         a, b = MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
         self.a = np.asarray(a, dtype=np.uint32)
         self.b = np.asarray(b, dtype=np.uint32)

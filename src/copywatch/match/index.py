@@ -19,6 +19,12 @@ Three steps, cheapest first:
    ``TfidfTransformer`` over hashed word features, idf learned from the exclusives, computed
    for matches only.
 
+scikit-learn and datasketch are imported when an index is first built, not with this module: the
+two (with the parts of SciPy they load) take about 0.8 s to import, which a command that only
+reads the store (``report``, ``findings``, the web app) need not spend. (Importing them in a thread
+while the scan fetches the exclusives was measured slower: the import holds the interpreter lock
+the fetching thread waits for, and the two took longer together than one after the other.)
+
 Runs of words that many exclusives share (the exclusivity notice, the outlet's boilerplate) are
 "common": they never make a candidate and never count as copied. Everything is seeded and
 deterministic: the same exclusives and page always give the same matches.
@@ -29,10 +35,12 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import sparse
-from sklearn.feature_extraction.text import TfidfTransformer
+
+if TYPE_CHECKING:
+    from scipy import sparse
 
 from ..config import MatchConfig
 from ..models import Exclusive, Match, Span
@@ -157,6 +165,8 @@ class ExclusiveIndex:
         # exclusives' document frequencies. Words no exclusive has get idf 0: they say nothing
         # about resemblance to an exclusive.
         idf = np.where(feature_df > 0, np.log((1.0 + n) / (1.0 + feature_df)) + 1.0, 0.0)
+        from sklearn.feature_extraction.text import TfidfTransformer  # see the module's docstring
+
         self._tfidf = TfidfTransformer()
         self._tfidf.idf_ = idf
         self._tfidf.n_features_in_ = N_FEATURES
@@ -330,6 +340,8 @@ class ExclusiveIndex:
 
     def _vector(self, wh: np.ndarray) -> sparse.csr_matrix:
         """The l2-normalized TF-IDF vector of a text's word hashes."""
+        from scipy import sparse  # loaded with scikit-learn, when the index was built
+
         features, counts = tally((wh % np.uint64(N_FEATURES)).astype(np.int64))
         counts_row = sparse.csr_matrix(
             (counts.astype(np.float64), (np.zeros(len(features), dtype=np.int64), features)),
