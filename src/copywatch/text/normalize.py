@@ -316,7 +316,9 @@ NAME_WORD = re.compile(r"\w+")
 
 # The BMP's combining marks, deleted by one pattern (a translate table with a thousand entries looks
 # every letter up in a dict: five times slower on Arabic text).
-_MARKS = re.compile("[" + "".join(chr(c) for c in range(1 << 16) if unicodedata.combining(chr(c))) + "]")
+_COMBINING_MARKS = re.compile(
+    "[" + "".join(chr(c) for c in range(1 << 16) if unicodedata.combining(chr(c))) + "]"
+)
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 # _NAME_TABLE applied as str.translate would, faster: the letters Arabic text carries on every line
 # replaced one by one, the rare characters (quotes, invisible controls, digits) by one pattern. No
@@ -345,7 +347,7 @@ def fold_for_names(text: str) -> str:
     if decomposed.isascii():
         stripped = decomposed
     elif _ASTRAL.search(decomposed) is None:
-        stripped = _MARKS.sub("", decomposed)
+        stripped = _COMBINING_MARKS.sub("", decomposed)
     else:  # marks outside the BMP (rare): one by one
         stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     if not unicodedata.is_normalized("NFC", stripped):  # most text is, once its marks are gone
