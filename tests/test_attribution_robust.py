@@ -44,3 +44,26 @@ def test_a_credit_after_a_300_deep_widget() -> None:
 def test_a_copy_wrapped_in_300_divs_with_its_credit() -> None:
     html = "<html><body>" + "<div>" * 300 + BODY + "<p>(واس)</p>" + "</div>" * 300 + "</body></html>"
     assert credit_of(html) == "name"
+
+
+def test_a_stray_list_item_inside_a_list_item_still_counts_as_the_outer_list() -> None:
+    """lxml keeps an <li> nested in a <div> inside an <li> as written: the link is still one item
+    of the outer list of links (a partner list), so it is furniture, not credit."""
+    from copywatch.attribution import attribute
+    from copywatch.config import OutletConfig
+    from copywatch.models import Document, Exclusive
+
+    text = " ".join(f"كلمة{i} جملة{i} نص{i}" for i in range(60))
+    html = (
+        f"<html><body><article><h1>عنوان</h1><p>{text}</p><ul>"
+        "<li><a href='/x1'>one</a></li><li><a href='/x2'>two</a></li>"
+        "<li><div><li>المصدر: <a href='https://kawalisalyaoum.example/'>كواليس اليوم</a></li></div></li>"
+        "</ul></article></body></html>"
+    )
+    outlet = OutletConfig(name="كواليس اليوم", domains=("kawalisalyaoum.example",))
+    ex = Exclusive(url="https://kawalisalyaoum.example/a/1", fetched_url="", title="عنوان", text=text)
+    credit = attribute(
+        Document(url="https://copier.example/p", title="عنوان", text=text, html=html), ex, outlet
+    )
+    assert credit.verdict == "none", credit
+    assert any(d.signal == "furniture_link" for d in credit.decoys)

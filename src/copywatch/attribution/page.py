@@ -117,7 +117,8 @@ def _link_list_of(el: etree._Element, ancestors: list[etree._Element] | None) ->
     for anc in (ancestors if ancestors is not None else _ancestors(el))[:4]:
         if anc.tag == "li":
             lst = anc.getparent()
-            return lst if lst is not None and lst.tag in ("ul", "ol") else None
+            if lst is not None and lst.tag in ("ul", "ol"):
+                return lst  # an <li> outside a list (lxml keeps such nesting) looks further up
     return None
 
 

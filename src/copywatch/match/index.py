@@ -340,14 +340,18 @@ class ExclusiveIndex:
 
     def _vector(self, wh: np.ndarray) -> sparse.csr_matrix:
         """The l2-normalized TF-IDF vector of a text's word hashes."""
-        from scipy import sparse  # loaded with scikit-learn, when the index was built
+        import sklearn  # loaded with the index
+        from scipy import sparse
 
         features, counts = tally((wh % np.uint64(N_FEATURES)).astype(np.int64))
         counts_row = sparse.csr_matrix(
             (counts.astype(np.float64), (np.zeros(len(features), dtype=np.int64), features)),
             shape=(1, N_FEATURES),
         )
-        return self._tfidf.transform(counts_row)
+        # counts made here, finite and well-formed: scikit-learn's input checks (a third of the
+        # call on one row) have nothing to find
+        with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
+            return self._tfidf.transform(counts_row)
 
     def _ex_words(self, e_idx: int) -> np.ndarray:
         """An exclusive's word hashes (computed when asked: only a real candidate needs them)."""

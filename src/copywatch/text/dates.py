@@ -176,13 +176,13 @@ def claimed_published_time(html: str) -> str | None:
     body = root.find("body")
     if body is None:
         return None
-    candidates = [(el, text) for el, text in _blocks(body) if not _furniture_for_dates(el)]
+    # (each test reads the date first: a furniture climb costs more, and most blocks carry no date)
     for el in body.iter():  # elements whose class says "date": inline spans included
         if _is_el(el) and _DATE_CLASS.search(f"{el.get('class') or ''} {el.get('id') or ''}"):
-            if not _furniture_for_dates(el) and (dt := _visible_date(el.text_content())):
+            if (dt := _visible_date(el.text_content())) and not _furniture_for_dates(el):
                 return _fmt(dt)
-    for _, text in candidates:
-        if dt := _visible_date(text):
+    for el, text in _blocks(body):  # then the first block with a date that is not furniture
+        if (dt := _visible_date(text)) and not _furniture_for_dates(el):
             return _fmt(dt)
     return None
 
