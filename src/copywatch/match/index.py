@@ -19,11 +19,14 @@ Three steps, cheapest first:
    ``TfidfTransformer`` over hashed word features, idf learned from the exclusives, computed
    for matches only.
 
-scikit-learn and datasketch are imported when an index is first built, not with this module: the
-two (with the parts of SciPy they load) take about 0.8 s to import, which a command that only
-reads the store (``report``, ``findings``, the web app) need not spend. (Importing them in a thread
-while the scan fetches the exclusives was measured slower: the import holds the interpreter lock
-the fetching thread waits for, and the two took longer together than one after the other.)
+The heavy libraries are imported where they are first used, not with this module: datasketch when
+an index is built (its permutations), scikit-learn when the first match is scored. So with worker
+processes ([scan] workers > 1) the scan's own process, which builds the index and forks the
+workers, never imports scikit-learn (0.6 s with the parts of SciPy it loads, all of it on the
+scan's critical path): each worker does, at its first match, in parallel with the others.
+A command that only reads the store (``report``, ``findings``, the web app) imports neither.
+(Importing them in a thread while the scan fetches the exclusives was measured slower: the import
+holds the interpreter lock the fetching thread waits for.)
 
 Runs of words that many exclusives share (the exclusivity notice, the outlet's boilerplate) are
 "common": they never make a candidate and never count as copied. Everything is seeded and
@@ -35,7 +38,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -164,12 +167,8 @@ class ExclusiveIndex:
         # scikit-learn's TfidfTransformer over hashed word features, with the idf learned from the
         # exclusives' document frequencies. Words no exclusive has get idf 0: they say nothing
         # about resemblance to an exclusive.
-        idf = np.where(feature_df > 0, np.log((1.0 + n) / (1.0 + feature_df)) + 1.0, 0.0)
-        from sklearn.feature_extraction.text import TfidfTransformer  # see the module's docstring
-
-        self._tfidf = TfidfTransformer()
-        self._tfidf.idf_ = idf
-        self._tfidf.n_features_in_ = N_FEATURES
+        self._idf = np.where(feature_df > 0, np.log((1.0 + n) / (1.0 + feature_df)) + 1.0, 0.0)
+        self._tfidf: Any = None  # made where the first match is scored (see the module's docstring)
 
     def _paragraph_starts(self, e_idx: int) -> np.ndarray:
         """The word index where each paragraph of an exclusive starts (computed for candidates only)."""
@@ -348,6 +347,13 @@ class ExclusiveIndex:
             (counts.astype(np.float64), (np.zeros(len(features), dtype=np.int64), features)),
             shape=(1, N_FEATURES),
         )
+        if self._tfidf is None:
+            from sklearn.feature_extraction.text import TfidfTransformer
+
+            tfidf = TfidfTransformer()
+            tfidf.idf_ = self._idf
+            tfidf.n_features_in_ = N_FEATURES
+            self._tfidf = tfidf
         # counts made here, finite and well-formed: scikit-learn's input checks (a third of the
         # call on one row) have nothing to find
         with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
