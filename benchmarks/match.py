@@ -297,7 +297,7 @@ def worker(n: int) -> dict[str, object]:
     arrays = [
         getattr(index, a) for a in ("_begin", "_end", "_postings", "_n_keys", "_n_words")
     ] + index._chunks
-    arrays.append(index._tfidf.idf_)
+    arrays.append(index._idf)
     res["index_mb"] = sum(a.nbytes for a in arrays) / 2**20
 
     # pages: edited copies, a half and a quarter of an exclusive inside other text, unrelated

@@ -232,7 +232,7 @@ def test_batch_size_changes_nothing(monkeypatch):
     monkeypatch.setattr(index_module, "_BATCH", 1)
     one_by_one = ExclusiveIndex(exs, MatchConfig())
     assert (whole._postings == one_by_one._postings).all()
-    assert (whole._tfidf.idf_ == one_by_one._tfidf.idf_).all()
+    assert (whole._idf == one_by_one._idf).all()
     assert whole.match("http://c/1", page) == one_by_one.match("http://c/1", page)
     assert whole.match("http://c/1", page)
 
