@@ -25,6 +25,8 @@ import json
 import os
 import random
 import re
+import shutil
+import statistics
 import subprocess
 import sys
 import tarfile
@@ -217,6 +219,7 @@ def main() -> int:
     ap.add_argument("--port", type=int, default=19300)
     ap.add_argument("--skip-naive", action="store_true")
     ap.add_argument("--workers", default="", help="[scan] workers values to scan with, e.g. 1,2")
+    ap.add_argument("--rounds", type=int, default=3, help="runs of each scanner, alternating; medians shown")
     a = ap.parse_args()
     import serve  # ../shared/eval/serve.py
 
@@ -243,27 +246,48 @@ def main() -> int:
             else:
                 write_config(cfg, urls, work / "cw.db", work / "reports")
             result = {**meta}
+            runners: list[tuple[str, list[str], Path | None]] = []  # name, command, store to start afresh
             for n in [w.strip() for w in a.workers.split(",") if w.strip()] or [""]:
-                run_cfg, name = cfg, "copywatch"
+                run_cfg, name, db = cfg, "copywatch", work / "cw.db"
                 if n:  # the same config, a store of its own, with [scan] workers = n
-                    run_cfg, name = work / f"config-{n}.toml", f"copywatch workers={n}"
-                    text = cfg.read_text(encoding="utf-8").replace(
-                        str(work / "cw.db"), str(work / f"cw-{n}.db")
+                    run_cfg, name, db = (
+                        work / f"config-{n}.toml",
+                        f"copywatch workers={n}",
+                        work / f"cw-{n}.db",
                     )
+                    text = cfg.read_text(encoding="utf-8").replace(str(work / "cw.db"), str(db))
                     run_cfg.write_text(f"{text}\n[scan]\nworkers = {int(n)}\n", encoding="utf-8")
-                result[name] = timed(
-                    [sys.executable, "-m", "copywatch.cli", "scan", "--config", str(run_cfg)]
-                )
+                cmd = [sys.executable, "-m", "copywatch.cli", "scan", "--config", str(run_cfg)]
+                runners.append((name, cmd, db))
             if not a.skip_naive:
-                result["naive"] = timed(
-                    [
-                        sys.executable,
-                        str(HERE / "naive_scanner.py"),
-                        str(cfg),
-                        "--out",
-                        str(work / "naive.csv"),
-                    ]
-                )
+                naive = [
+                    sys.executable,
+                    str(HERE / "naive_scanner.py"),
+                    str(cfg),
+                    "--out",
+                    str(work / "naive.csv"),
+                ]
+                runners.append(("naive", naive, None))
+            runs: dict[str, list[dict]] = {name: [] for name, _, _ in runners}
+            for r in range(a.rounds):
+                # every other round in the reverse order: whichever runs first meets a colder server
+                # and page cache, and the machine's speed drifts within a round
+                for name, cmd, db in runners if r % 2 == 0 else runners[::-1]:
+                    if db is not None:  # each scan a first scan: a fresh store and WARC folder
+                        for f in db.parent.glob(db.name + "*"):
+                            f.unlink()
+                        shutil.rmtree(db.parent / "warc", ignore_errors=True)
+                    runs[name].append(timed(cmd))
+            for name, got in runs.items():
+                result[name] = {
+                    "wall_s": statistics.median(g["wall_s"] for g in got),
+                    "cpu_s": statistics.median(g["cpu_s"] for g in got if g["cpu_s"] is not None),
+                    "peak_rss_mb": max(g["peak_rss_mb"] or 0 for g in got),
+                    "runs_wall_s": [g["wall_s"] for g in got],
+                    "load_before": [g["load_before"] for g in got],
+                    "exit": max(g["exit"] for g in got),
+                    "tail": got[-1]["tail"],
+                }
         finally:
             stop()
     print(json.dumps(result, ensure_ascii=False, indent=1))
