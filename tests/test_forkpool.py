@@ -135,6 +135,10 @@ def test_a_fork_that_fails_leaves_no_worker_behind(monkeypatch: pytest.MonkeyPat
             raise BlockingIOError(11, "Resource temporarily unavailable")
         return real_fork()
 
+    import multiprocessing
+
     monkeypatch.setattr(os, "fork", fork_once)
     with pytest.raises(BlockingIOError):
         ForkPool(2, _note_start, (1,))
+    assert len(calls) == 2  # the first worker was forked, then stopped
+    assert multiprocessing.active_children() == []
