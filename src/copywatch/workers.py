@@ -8,10 +8,10 @@ Why processes: libxml2 under lxml is not safe to drive from several threads at o
 py-spy profile of a dev-web scan: 26% of the samples waiting on that lock).
 
 * ``Workers(n, context)`` is made by the main thread once the exclusives' index is built and
-  before any site thread starts: a pool of forked processes (_forkpool.py: one pipe per worker,
-  what ProcessPoolExecutor did for a fraction of its cost in the scan's own process) whose
-  workers inherit the index and the rest of the ``ScanContext`` copy-on-write (nothing of it is
-  pickled). All workers are forked by the constructor, so no fork happens while site threads run.
+  before any site thread starts: a ``fork`` ProcessPoolExecutor whose workers inherit the index
+  and the rest of the ``ScanContext`` copy-on-write (nothing of it is pickled). With fork all
+  workers start at the first submit, which the constructor makes itself (a warm-up), so no fork
+  happens while site threads run.
 * Only picklable frozen dataclasses cross: ``PageJob`` (bytes and strings) in, ``PageDone`` out;
   ``CreditJob``/``CreditDone`` and ``MatchJob``/``MatchDone`` for a paginated article and for a
   credit check that needs short links. A site thread submits its pages without waiting and
@@ -53,7 +53,6 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
-from ._forkpool import ForkPool
 from .attribution import attribute
 from .config import OutletConfig
 from .crawl.shortlinks import followed
@@ -364,11 +363,6 @@ def _start_worker(slots: Any, counter: Any, parent: int) -> None:
             counter.value += 1
 
 
-def _slotted(task: tuple[int, Callable[[Any], Any], Any]) -> Any:
-    """A job in a worker, its id in the worker's slot while it runs (the suspects if one dies)."""
-    return _run(*task)
-
-
 def _run(job_id: int, fn: Callable[[Any], Any], job: Any) -> Any:
     if _SLOTS is not None and 0 <= _SLOT < len(_SLOTS):
         _SLOTS[_SLOT] = job_id
@@ -379,7 +373,7 @@ def _run(job_id: int, fn: Callable[[Any], Any], job: Any) -> Any:
             _SLOTS[_SLOT] = -1
 
 
-def _ready(_: object) -> int:
+def _ready() -> int:
     return os.getpid()
 
 
@@ -410,7 +404,7 @@ class Workers:
     def __init__(self, n: int, context: ScanContext):
         self.context = context
         self.n = n
-        self._executor: ForkPool | None = None
+        self._executor: ProcessPoolExecutor | None = None
         self._broken = False
         self._lock = threading.Lock()
         self._ids = itertools.count()
@@ -423,18 +417,19 @@ class Workers:
         self._slots = mp.RawArray("q", [-1] * n)
         counter = mp.Value("i", 0)
         self._room = threading.BoundedSemaphore(n * IN_FLIGHT_PER_WORKER)
-        # The workers are forked here, in the calling (main) thread. Frozen first, the objects they
-        # inherit (the index above all) are never walked by their garbage collector, which would
-        # write to every page of them and so copy them all.
+        self._executor = ProcessPoolExecutor(
+            n, mp_context=mp, initializer=_start_worker, initargs=(self._slots, counter, os.getpid())
+        )
+        # With fork every worker starts at the first submit: here, in the calling (main) thread.
+        # Frozen first, the objects the workers inherit (the index above all) are never walked by
+        # their garbage collector, which would write to every page of them and so copy them all.
         gc.freeze()
         try:
-            self._executor = ForkPool(n, _start_worker, (self._slots, counter, os.getpid()))
-            self._executor.submit(_ready, None).result(timeout=STARTUP_SECONDS)
+            self._executor.submit(_ready).result(timeout=STARTUP_SECONDS)
         except (OSError, BrokenProcessPool, TimeoutError) as e:  # no fork (memory, limits): as workers = 1
             log.warning("%d worker processes could not start (%s: %s); this scan runs in one process",
                         n, type(e).__name__, e)  # fmt: skip
-            if self._executor is not None:
-                self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor.shutdown(wait=False, cancel_futures=True)
             self._executor = None
         finally:
             gc.unfreeze()
@@ -470,7 +465,7 @@ class Workers:
         job_id = next(self._ids)
         self._room.acquire()
         try:
-            future = self._executor.submit(_slotted, (job_id, fn, job))
+            future = self._executor.submit(_run, job_id, fn, job)
         except (BrokenProcessPool, RuntimeError):  # broken meanwhile: this job never started
             self._room.release()
             self._on_break()
