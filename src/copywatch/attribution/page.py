@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
+from typing import Any
 
 from lxml import etree
 
@@ -106,15 +107,10 @@ def _is_furniture_el(el: etree._Element, page_level: bool) -> bool:
 _SOURCE_BOX_WORDS = frozenset({"source", "sources", "src", "via", "credit", "credits", "masdar", "origin"})
 
 
-def _in_link_list(el: etree._Element, ancestors: list[etree._Element] | None = None) -> bool:
-    """A link (or name) that is one item of a list of 3+ links: a blogroll, menu or partner list."""
-    lst = _link_list_of(el, ancestors)
-    return lst is not None and _is_link_list(lst)
-
-
-def _link_list_of(el: etree._Element, ancestors: list[etree._Element] | None) -> etree._Element | None:
-    """The <ul>/<ol> whose item ``el`` is (within four levels), if any."""
-    for anc in (ancestors if ancestors is not None else _ancestors(el))[:4]:
+def _link_list_of(ancestors: list[etree._Element]) -> etree._Element | None:
+    """The <ul>/<ol> whose item an element is (within four levels of ``ancestors``, the element's
+    own list innermost first), if any."""
+    for anc in ancestors[:4]:
         if anc.tag == "li":
             lst = anc.getparent()
             if lst is not None and lst.tag in ("ul", "ol"):
@@ -123,6 +119,7 @@ def _link_list_of(el: etree._Element, ancestors: list[etree._Element] | None) ->
 
 
 def _is_link_list(lst: etree._Element) -> bool:
+    """A list of 3+ links: an element in one is an item of a blogroll, menu or partner list."""
     items = [li for li in lst if _is_el(li) and li.tag == "li"]
     if len(items) < 3:
         return False
@@ -163,39 +160,34 @@ class _Page:
     last_copied: int  # document-order index of the last copied block (-1 if unknown)
     first_copied: etree._Element | None = None  # the first block holding copied text
     blocks: list[tuple[etree._Element, str]] = field(default_factory=list)  # every block, document order
-    _anc: dict[etree._Element, list[etree._Element]] = field(default_factory=dict, repr=False)
-    _furn: dict[etree._Element, bool] = field(default_factory=dict, repr=False)
-    _furn_el: dict[tuple[etree._Element, bool], bool] = field(default_factory=dict, repr=False)
-    _where: dict[etree._Element, str] = field(default_factory=dict, repr=False)
-    _lists: dict[etree._Element, bool] = field(default_factory=dict, repr=False)
-    _in_region: dict[etree._Element, bool] = field(default_factory=dict, repr=False)
-    _byline: dict[etree._Element, bool] = field(default_factory=dict, repr=False)
-    _body_anc: frozenset[etree._Element] | None = field(default=None, repr=False)
-    _region_set: frozenset[etree._Element] | None = field(default=None, repr=False)
+    _kept: dict[tuple[str, object], Any] = field(default_factory=dict, repr=False)  # (question, key)
+
+    def __post_init__(self) -> None:
+        self._body_anc = frozenset(_ancestors(self.body))
+        self._region_set = frozenset(self.region)
+
+    def _answer(self, question: str, key: object, make: Callable[[], Any]) -> Any:
+        """The answer to ``question`` about ``key``, made once for the page."""
+        kept = self._kept.get((question, key))
+        if kept is None:
+            kept = self._kept[(question, key)] = make()
+        return kept
 
     def ancestors(self, el: etree._Element) -> list[etree._Element]:
         """``el`` and its ancestors, innermost first (kept: the tree does not change)."""
-        anc = self._anc.get(el)
-        if anc is None:
-            anc = self._anc[el] = _ancestors(el)
+        anc: list[etree._Element] = self._answer("ancestors", el, lambda: _ancestors(el))
         return anc
 
     def lca(self, el: etree._Element) -> etree._Element:
-        if self._body_anc is None:
-            self._body_anc = frozenset(self.ancestors(self.body))
-        mine = self._body_anc
         for a in self.ancestors(el):
-            if a in mine:
+            if a in self._body_anc:
                 return a
         return self.root
 
     def furniture(self, el: etree._Element) -> bool:
         """Furniture between el and its common ancestor with the body (so a layout wrapper such as
         "has-sidebar" around the whole article does not make the article furniture)."""
-        known = self._furn.get(el)
-        if known is None:
-            known = self._furn[el] = self._furniture(el)
-        return known
+        return bool(self._answer("furniture", el, lambda: self._furniture(el)))
 
     def _furniture(self, el: etree._Element) -> bool:
         top = self.lca(el)
@@ -208,46 +200,27 @@ class _Page:
             below.append(a)
         if any(t in _SOURCE_BOX_WORDS for a in below for t in _class_tokens(a)):
             return False  # inside a theme's "Source" / "Via" box, its tag-cloud styling included
-        for a in below:
-            key = (a, page_level)
-            verdict = self._furn_el.get(key)
-            if verdict is None:
-                verdict = self._furn_el[key] = _is_furniture_el(a, page_level)
-            if verdict:
-                return True
-        return False
+        return any(self._answer("furniture_el", (a, page_level), partial(_is_furniture_el, a, page_level))
+                   for a in below)  # fmt: skip
 
     def listed(self, el: etree._Element) -> bool:
-        """``_in_link_list``, the verdict kept per list."""
-        lst = _link_list_of(el, self.ancestors(el))
-        if lst is None:
-            return False
-        verdict = self._lists.get(lst)
-        if verdict is None:
-            verdict = self._lists[lst] = _is_link_list(lst)
-        return verdict
+        """A link (or name) that is one item of a list of 3+ links: a blogroll, menu or partner
+        list (the verdict kept per list)."""
+        lst = _link_list_of(self.ancestors(el))
+        return lst is not None and bool(self._answer("link_list", lst, lambda: _is_link_list(lst)))
 
     def in_region(self, el: etree._Element) -> bool:
-        if self._region_set is None:
-            self._region_set = frozenset(self.region)
-        region = self._region_set
-        known = self._in_region.get(el)
-        if known is None:
-            known = self._in_region[el] = any(a in region for a in self.ancestors(el))
-        return known
+        return bool(
+            self._answer("region", el, lambda: any(a in self._region_set for a in self.ancestors(el)))
+        )
 
     def byline(self, el: etree._Element) -> bool:
         """``_is_byline_el``, kept per element."""
-        known = self._byline.get(el)
-        if known is None:
-            known = self._byline[el] = _is_byline_el(el)
-        return known
+        return bool(self._answer("byline", el, lambda: _is_byline_el(el)))
 
     def where(self, el: etree._Element) -> str:
-        known = self._where.get(el)
-        if known is None:
-            known = self._where[el] = self._place(el)
-        return known
+        place: str = self._answer("where", el, lambda: self._place(el))
+        return place
 
     def _place(self, el: etree._Element) -> str:
         anc = self.ancestors(el)

@@ -37,7 +37,7 @@ from .names import (
     _Names,
     _sentences,
 )
-from .page import _is_byline_el, _loose_text, _Page, _starts_with
+from .page import _loose_text, _Page, _starts_with
 from .vocabulary import _CREDIT_PHRASES, _FILLERS, _FURNITURE_HEADINGS, _MAX_RESOLVE, _SOURCE_LINE_STARTS
 
 
@@ -321,7 +321,7 @@ def _byline_signals(page: _Page, names: _Names, out: _Collector) -> None:
     """The outlet named as author: a byline element near the article, or the author metadata."""
     # only an element with one of the attributes _is_byline_el reads can be a byline element
     for el in page.root.xpath("//*[@class or @id or @rel or @itemprop]"):
-        if not _is_el(el) or not _is_byline_el(el) or any(a.tag == "head" for a in page.ancestors(el)):
+        if not _is_el(el) or not page.byline(el) or any(a.tag == "head" for a in page.ancestors(el)):
             continue
         text = el.text_content().strip()
         if not text or len(text) > 200 or not names.find(text)[1]:
