@@ -22,7 +22,7 @@ Three steps, cheapest first:
 The heavy libraries are imported where they are first used, not with this module: datasketch when
 an index is built (its permutations), scikit-learn when the first match is scored. So with worker
 processes ([scan] workers > 1) the scan's own process, which builds the index and forks the
-workers, never imports scikit-learn (0.6 s with the parts of SciPy it loads, all of it on the
+workers, never imports scikit-learn (0.85 s with the parts of SciPy it loads, all of it on the
 scan's critical path): each worker does, at its first match, in parallel with the others.
 A command that only reads the store (``report``, ``findings``, the web app) imports neither.
 (Importing them in a thread while the scan fetches the exclusives was measured slower: the import
@@ -339,7 +339,7 @@ class ExclusiveIndex:
 
     def _vector(self, wh: np.ndarray) -> sparse.csr_matrix:
         """The l2-normalized TF-IDF vector of a text's word hashes."""
-        import sklearn  # loaded with the index
+        import sklearn  # first imported here, at the process's first scored match
         from scipy import sparse
 
         features, counts = tally((wh % np.uint64(N_FEATURES)).astype(np.int64))

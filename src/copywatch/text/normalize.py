@@ -326,7 +326,6 @@ _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _NAME_COMMON = (("ى", "ي"), ("ی", "ي"), ("ک", "ك"), ("ٱ", "ا"), ("ة", "ه"), ("ـ", ""))
 _NAME_RARE = {chr(k): v for k, v in _NAME_TABLE.items() if chr(k) not in dict(_NAME_COMMON)}
 _NAME_RARE_CHARS = re.compile("[" + re.escape("".join(_NAME_RARE)) + "]")
-assert {chr(k): v for k, v in _NAME_TABLE.items()} == {**dict(_NAME_COMMON), **_NAME_RARE}
 
 
 def _rare_name_char(m: re.Match[str]) -> str:
