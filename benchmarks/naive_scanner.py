@@ -7,13 +7,21 @@ each text's word 3-shingles go into a datasketch MinHash (128 permutations, upda
 shingle); the exclusives go into a MinHashLSH (threshold 0.3) and every page is queried against it.
 No robots.txt, no WARC, no alignment, no credit check, no store: what a first script would do.
 
-    python benchmarks/naive_scanner.py CONFIG.toml [--out naive.csv]
+Out of the box it reads only the sites' sitemaps (seeds ending in .xml): a site listed by its home
+page or a feed gives it nothing, so on the dev web it fetches fewer than half the pages copywatch
+fetches. ``--pages FILE`` (JSON: site name -> page URLs, written by benchmarks/scan_speed.py from
+copywatch's store) gives it a site's pages instead, so that both scanners fetch, extract and match
+the same articles.
+
+    python benchmarks/naive_scanner.py CONFIG.toml [--out naive.csv] [--pages pages.json]
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import itertools
+import json
 import re
 import sys
 import time
@@ -25,12 +33,14 @@ import httpx
 import trafilatura
 from datasketch import MinHash, MinHashLSH
 
+REQUESTS = itertools.count()  # next() on it is atomic: the site threads count their requests
 LOC = re.compile(r"<loc>\s*([^<\s]+)\s*</loc>")
 NUM_PERM = 128
 
 
 def sitemap_urls(client: httpx.Client, url: str, depth: int = 0) -> list[str]:
     try:
+        next(REQUESTS)
         r = client.get(url)
     except httpx.HTTPError:
         return []
@@ -50,6 +60,7 @@ def minhash(text: str) -> MinHash:
 
 def fetch_text(client: httpx.Client, url: str) -> str | None:
     try:
+        next(REQUESTS)
         r = client.get(url)
     except httpx.HTTPError:
         return None
@@ -63,8 +74,12 @@ def main() -> int:
     ap.add_argument("config")
     ap.add_argument("--out", default="naive.csv")
     ap.add_argument("--threads", type=int, default=8)
+    ap.add_argument("--pages", help="JSON: site name -> the page URLs to scan (instead of its sitemaps)")
     a = ap.parse_args()
     cfg = tomllib.loads(Path(a.config).read_text(encoding="utf-8"))
+    pages: dict[str, list[str]] | None = (
+        json.loads(Path(a.pages).read_text(encoding="utf-8")) if a.pages else None
+    )
     t0 = time.perf_counter()
     with httpx.Client(timeout=30, follow_redirects=True) as client:
         ex_urls = [u for s in cfg["outlet"]["exclusives"] for u in sitemap_urls(client, s)]
@@ -76,7 +91,12 @@ def main() -> int:
                 lsh.insert(u, minhash(t))
 
         def scan_site(site: dict) -> list[tuple[str, str, str]]:
-            urls = [u for seed in site["seeds"] if seed.endswith(".xml") for u in sitemap_urls(client, seed)]
+            if pages is not None:
+                urls = pages.get(site["name"], [])
+            else:
+                urls = [
+                    u for seed in site["seeds"] if seed.endswith(".xml") for u in sitemap_urls(client, seed)
+                ]
             out = []
             for u in urls:
                 text = fetch_text(client, u)
@@ -91,7 +111,8 @@ def main() -> int:
         w.writerow(["site", "page_url", "exclusive_url"])
         w.writerows(found)
     print(
-        f"naive: {len(ex_urls)} exclusives, {len(found)} matches in {time.perf_counter() - t0:.1f} s",
+        f"naive: {len(ex_urls)} exclusives, {next(REQUESTS)} requests, {len(found)} matches"
+        f" in {time.perf_counter() - t0:.1f} s",
         file=sys.stderr,
     )
     return 0
