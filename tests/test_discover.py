@@ -15,6 +15,7 @@ from copywatch.crawl.discover import (
     crawl_site,
     discover_exclusives,
     extract_links,
+    is_utility_url,
     links_and_next,
     next_page,
     normalize_url,
@@ -190,6 +191,45 @@ def test_long_urls_are_not_fetched() -> None:
         caps, sc = run(site, [site.url("/long")])
     assert {c.url for c in caps} == {site.url("/long"), site.url("/a/ok")}
     assert sc.limits_hit["max_url_length"] == 1
+
+
+UTILITY_LINKS = [
+    "/print.php?id=7",
+    "/send.php?id=7",
+    "/a/7/print",
+    "/a/7/print.html",
+    "/printthread.php?t=7",
+    "/a/7?replytocom=3",
+    "/a/7?print=1",
+    "/index.php?view=print&id=7",
+    "/wp-login.php?redirect_to=%2Fa%2F7",
+    "/send_to_friend.php?id=7",
+    "/share?u=%2Fa%2F7",
+]
+ARTICLE_LINKS = [
+    "/a/printemps-arabe",
+    "/a/share-market-news",
+    "/a/email-leak-report",
+    "/a/8",
+    "/a/7?id=print",
+]
+
+
+def test_print_send_share_and_login_links_are_not_followed() -> None:
+    links = UTILITY_LINKS + ARTICLE_LINKS
+    page = lambda h: send(h, 200, html("article 7", "نص المقال", links=links))  # noqa: E731
+    with HostileServer(routes={"/a/7": page, "/a/*": article, "/*": article}) as srv:
+        caps, _ = run(srv, [srv.url("/a/7")])
+        requested = {hit.path for hit in srv.log} - {"/robots.txt"}
+    assert {c.url for c in caps} == {srv.url(u) for u in ["/a/7", *ARTICLE_LINKS]}
+    assert requested == {"/a/7", *ARTICLE_LINKS}  # not one request for a utility link
+
+
+def test_utility_urls_are_told_from_article_slugs() -> None:
+    for u in UTILITY_LINKS:
+        assert is_utility_url("https://site.example" + u), u
+    for u in ARTICLE_LINKS + ["/", "/news/2026/01/imprimerie-nationale", "/mailbox/7", "/a/7?share_count=3"]:
+        assert not is_utility_url("https://site.example" + u), u
 
 
 def test_site_error_when_every_seed_fails() -> None:

@@ -16,7 +16,15 @@ from __future__ import annotations
 
 from ...urls import TRACKING_PARAMS, host_key, normalize_url
 from .exclusives import _local_files, discover_exclusives
-from .links import MAX_LINKS_PER_PAGE, SKIP_EXTENSIONS, extract_links, is_file_url, links_and_next, next_page
+from .links import (
+    MAX_LINKS_PER_PAGE,
+    SKIP_EXTENSIONS,
+    extract_links,
+    is_file_url,
+    is_utility_url,
+    links_and_next,
+    next_page,
+)
 from .site import Frontier, SiteCrawl, crawl_site
 from .sitemaps import (
     DiscoveredPage,
@@ -50,6 +58,7 @@ __all__ = [
     "extract_links",
     "host_key",
     "is_file_url",
+    "is_utility_url",
     "is_newer",
     "links_and_next",
     "newest_first",

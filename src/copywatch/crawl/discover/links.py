@@ -4,13 +4,17 @@ The pull parser is fed a piece at a time, so a caller that stops early (enough l
 page found) has parsed only that far, and elements already passed are dropped as it goes: a 5 MB
 page of a million links costs what its first few thousand do, in memory near one piece.
 ``SKIP_EXTENSIONS``: URLs that name a file, not a page, are not fetched as pages.
+``is_utility_url``: links to what a page offers around an article (its print version, a
+send-to-a-friend or sharing form, a login or sign-up page, a reply-to-comment link) are not
+followed: they are never an article of their own (a print version is the article again, reported
+twice), and on a news site they double the requests (two of them under every article).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import lxml.etree
 
@@ -25,6 +29,39 @@ _SKIP = tuple(SKIP_EXTENSIONS)
 
 MAX_LINKS_PER_PAGE = 5000  # [crawl] max_links_per_page's default
 _FEED = 64 * 1024  # characters handed to the pull parser at a time
+
+
+# Whole names only (a path segment, or the last one without its extension, compared without its
+# "-" and "_"; a query key), so that an article's slug such as "printemps-arabe" or
+# "share-market" is never taken for one.
+UTILITY_NAMES = frozenset(
+    """print printer printable printpage printarticle printnews printthread printversion
+    printerfriendly imprimer send sendtofriend sendarticle sendpage sendnews tellafriend
+    emailarticle emailthis email mail share sharer login signin logon logout signout register
+    signup wplogin""".split()
+)
+UTILITY_KEYS = frozenset("print printable printer replytocom share".split())  # ?print=1, ?share=x
+_MODE_KEYS = frozenset("view output format mode layout do action act task".split())  # ?view=print
+_SEPARATORS = str.maketrans("", "", "-_")
+
+
+def is_utility_url(url: str) -> bool:
+    """A link to a print version, a send-to-a-friend or sharing form, a login or sign-up page or
+    a reply-to-comment form (``print.php?id=7``, ``/article/7/print``, ``?replytocom=3``,
+    ``?view=print``): not followed by the crawler (see the module's docstring)."""
+    parts = urlsplit(url)
+    segments = [seg for seg in parts.path.lower().split("/") if seg]
+    if segments:
+        segments[-1] = segments[-1].rsplit(".", 1)[0]
+    if any(seg.translate(_SEPARATORS) in UTILITY_NAMES for seg in segments):
+        return True
+    for key, value in parse_qsl(parts.query, keep_blank_values=True):
+        key = key.lower()
+        if key in UTILITY_KEYS or (
+            key in _MODE_KEYS and value.lower().translate(_SEPARATORS) in UTILITY_NAMES
+        ):
+            return True
+    return False
 
 
 def is_file_url(url: str) -> bool:

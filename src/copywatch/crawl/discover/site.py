@@ -27,7 +27,7 @@ from ...models import Capture, SiteResult
 from ...urls import host_key, normalize_url
 from ..fetch import Fetcher, KnownPage
 from ..robots import RobotsCache
-from .links import is_file_url, links_and_next, next_page
+from .links import is_file_url, is_utility_url, links_and_next, next_page
 from .sitemaps import DiscoveredPage, IndexDocument, SitemapWalk, Source, Unread, stored_if_unchanged
 
 
@@ -145,7 +145,8 @@ class Frontier:
         if len(links) >= cfg.max_links_per_page:
             self.sc._hit("max_links_per_page")  # the rest of the page's links are not read
         for link in links:
-            self._queue(link, depth + 1, cap)
+            if not is_utility_url(link):  # a print version, a send-to-a-friend form (links.py)
+                self._queue(link, depth + 1, cap)
 
     def account(self, cap: Capture, k: KnownPage | None) -> bool:
         """Count a fetched page; True if it is yielded."""
