@@ -7,11 +7,13 @@ each text's word 3-shingles go into a datasketch MinHash (128 permutations, upda
 shingle); the exclusives go into a MinHashLSH (threshold 0.3) and every page is queried against it.
 No robots.txt, no WARC, no alignment, no credit check, no store: what a first script would do.
 
-Out of the box it reads only the sites' sitemaps (seeds ending in .xml): a site listed by its home
-page or a feed gives it nothing, so on the dev web it fetches fewer than half the pages copywatch
-fetches. ``--pages FILE`` (JSON: site name -> page URLs, written by benchmarks/scan_speed.py from
-copywatch's store) gives it a site's pages instead, so that both scanners fetch, extract and match
-the same articles.
+Out of the box it reads only the sites' sitemaps (seeds ending in .xml, a feed read as one gives
+nothing): a site listed by its home page or a feed alone gives it nothing, so on the dev web it
+reads about half the site pages copywatch reads. ``--pages FILE`` (JSON: site name -> page URLs,
+written by benchmarks/scan_speed.py from copywatch's store) gives it those pages instead, so that
+both scanners fetch, extract and match the same articles; it is then handed copywatch's discovery
+(no sitemap, robots.txt, link or listing page of its own to fetch). The last line it prints counts
+its requests (``client.get`` calls, a redirect chain once) and the pages it extracted.
 
     python benchmarks/naive_scanner.py CONFIG.toml [--out naive.csv] [--pages pages.json]
 """
@@ -34,6 +36,7 @@ import trafilatura
 from datasketch import MinHash, MinHashLSH
 
 REQUESTS = itertools.count()  # next() on it is atomic: the site threads count their requests
+PAGES = itertools.count()  # pages whose text was extracted
 LOC = re.compile(r"<loc>\s*([^<\s]+)\s*</loc>")
 NUM_PERM = 128
 
@@ -66,6 +69,7 @@ def fetch_text(client: httpx.Client, url: str) -> str | None:
         return None
     if r.status_code != 200:
         return None
+    next(PAGES)
     return trafilatura.extract(r.text, url=url)
 
 
@@ -111,8 +115,8 @@ def main() -> int:
         w.writerow(["site", "page_url", "exclusive_url"])
         w.writerows(found)
     print(
-        f"naive: {len(ex_urls)} exclusives, {next(REQUESTS)} requests, {len(found)} matches"
-        f" in {time.perf_counter() - t0:.1f} s",
+        f"naive: {len(ex_urls)} exclusives, {next(REQUESTS)} requests, {next(PAGES)} pages,"
+        f" {len(found)} matches in {time.perf_counter() - t0:.1f} s",
         file=sys.stderr,
     )
     return 0

@@ -9,14 +9,19 @@ Two webs, each served on 127.0.0.1 by ../shared/eval/serve.py:
   listed by its sitemap.
 
 Both scanners get the same config (delay 0, 8 sites in parallel). The naive scanner runs twice
-each round: as it comes, reading only sitemaps ("naive"; on the dev web that is fewer than half
-the pages copywatch fetches: three sites are listed by their home page alone), and given the site
-pages copywatch stored ("naive, same pages"; taken from an untimed copywatch scan made first), so
-that both fetch, extract and match the same articles. Each runs in its own process
-under /usr/bin/time for wall time, CPU time (user + system, the worker processes included) and
-peak RSS (of the largest single process: a worker's pages shared with the scan's process are
-counted in each). ``--workers 1,2`` scans once per value of [scan] workers (default: the config's
-default, one worker per core), in the same run; the load average before each run is printed.
+each round: as it comes, reading only sitemaps ("naive"; on the dev web it extracts 424 pages,
+150 of them the exclusives, where copywatch stores 649: four of the eight sites are listed by a
+home page or a feed alone), and given the site pages copywatch stored ("naive, same pages"; taken
+from an untimed copywatch scan made first, whose store and WARC files are deleted before each
+timed scan), so that both extract and match the same articles; copywatch also does its own
+discovery (robots.txt, sitemaps, feeds, listing pages), which the second naive run is handed.
+``copywatch_requests`` counts the response records of that scan's WARC files (every redirect hop
+and robots.txt included); the naive scanner's last line counts its ``client.get`` calls and the
+pages it extracted. Each runs in its own process under /usr/bin/time for wall time, CPU time
+(user + system, the worker processes included) and peak RSS (of the largest single process: a
+worker's pages shared with the scan's process are counted in each). ``--workers 1,2`` scans
+once per value of [scan] workers (default: the config's default, one worker per core), in the
+same run; the load average before each run is printed.
 
     python benchmarks/scan_speed.py --web dev
     python benchmarks/scan_speed.py --web generated --exclusives 2000 --pages 8000
@@ -205,9 +210,10 @@ def timed(cmd: list[str]) -> dict:
 
 def same_pages(db: Path) -> dict[str, list[str]]:
     """Site name -> the URLs of the pages a copywatch scan stored (the outlet's own left out)."""
+    import contextlib
     import sqlite3
 
-    with sqlite3.connect(db) as con:
+    with contextlib.closing(sqlite3.connect(db)) as con:
         rows = con.execute(
             "SELECT site, url FROM pages WHERE site != '(outlet)' ORDER BY site, url"
         ).fetchall()
@@ -299,8 +305,10 @@ def main() -> int:
                 runners.append(("naive", naive, None))
                 # the pages copywatch stores for each site, from a scan made first (not timed)
                 name, cmd, db = runners[0]
-                subprocess.run(cmd, capture_output=True, check=False)
-                pages = same_pages(db)
+                first = subprocess.run(cmd, capture_output=True, text=True, check=False)
+                pages = same_pages(db) if db is not None and db.exists() else {}
+                if first.returncode != 0 or not pages:
+                    sys.exit(f"scan_speed: the untimed copywatch scan failed: {first.stderr[-2000:]}")
                 (work / "pages.json").write_text(json.dumps(pages), encoding="utf-8")
                 result["same_pages"] = sum(len(v) for v in pages.values())
                 result["copywatch_requests"] = warc_responses(db.parent / "warc")

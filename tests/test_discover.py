@@ -198,37 +198,65 @@ UTILITY_LINKS = [
     "/send.php?id=7",
     "/a/7/print",
     "/a/7/print.html",
+    "/print/7",
     "/printthread.php?t=7",
     "/a/7?replytocom=3",
     "/a/7?print=1",
     "/index.php?view=print&id=7",
+    "/spip.php?page=imprimer&id_article=7",
+    "/print:page,1,7-slug.html",
+    "/index.php?action=printpage;topic=7.0",
+    "/index.php?option=com_mailto&tmpl=component",
+    "/posting.php?mode=reply&t=7",
     "/wp-login.php?redirect_to=%2Fa%2F7",
     "/send_to_friend.php?id=7",
     "/share?u=%2Fa%2F7",
 ]
+# article slugs and sections that merely contain such a word, and ?print=0 (the page itself)
 ARTICLE_LINKS = [
     "/a/printemps-arabe",
     "/a/share-market-news",
     "/a/email-leak-report",
     "/a/8",
     "/a/7?id=print",
+    "/a/7?print=0",
+    "/print/2026/01/cover-story",
+    "/share/news/results-2026",
+    "/a/imprimerie-nationale",
 ]
 
 
 def test_print_send_share_and_login_links_are_not_followed() -> None:
     links = UTILITY_LINKS + ARTICLE_LINKS
     page = lambda h: send(h, 200, html("article 7", "نص المقال", links=links))  # noqa: E731
-    with HostileServer(routes={"/a/7": page, "/a/*": article, "/*": article}) as srv:
-        caps, _ = run(srv, [srv.url("/a/7")])
+    with HostileServer(routes={"/a/7": page, "/*": article}) as srv:
+        caps, sc = run(srv, [srv.url("/a/7")])
         requested = {hit.path for hit in srv.log} - {"/robots.txt"}
     assert {c.url for c in caps} == {srv.url(u) for u in ["/a/7", *ARTICLE_LINKS]}
     assert requested == {"/a/7", *ARTICLE_LINKS}  # not one request for a utility link
+    assert len(sc.utility_links) == len(UTILITY_LINKS)  # counted, for the scan's log
+
+
+def test_a_utility_name_listed_by_a_sitemap_or_as_the_next_page_is_still_fetched() -> None:
+    """Only the links a page offers are filtered: a sitemap's URL, a seed and a rel=next page are
+    the site's own word that they are pages to read."""
+    first = lambda h: send(  # noqa: E731
+        h, 200, html("part 1", "نص المقال").replace(b"</head>", b'<link rel="next" href="/a/9/print"></head>')
+    )
+    with HostileServer(routes={"/a/9": first, "/*": article}) as srv:
+        srv.routes["/sitemap.xml"] = xml(urlset(srv, [("/2026/01/15/share", None), ("/a/9", None)]))
+        caps, _ = run(srv, [srv.url("/sitemap.xml"), srv.url("/print.php?id=3")])
+    assert {c.url for c in caps} >= {
+        srv.url("/2026/01/15/share"),
+        srv.url("/a/9/print"),
+        srv.url("/print.php?id=3"),
+    }
 
 
 def test_utility_urls_are_told_from_article_slugs() -> None:
     for u in UTILITY_LINKS:
         assert is_utility_url("https://site.example" + u), u
-    for u in ARTICLE_LINKS + ["/", "/news/2026/01/imprimerie-nationale", "/mailbox/7", "/a/7?share_count=3"]:
+    for u in ARTICLE_LINKS + ["/", "/mailbox/7", "/a/7?share_count=3", "/node/123", "/showthread.php?t=5"]:
         assert not is_utility_url("https://site.example" + u), u
 
 

@@ -396,6 +396,7 @@ class Scanner:
             return remembered[url]  # the store's page, as the crawler reads it
 
         t0 = time.monotonic()
+        crawl: SiteCrawl | None = None
         try:
             crawl = (crawler or crawl_site)(site, fetcher, robots, self.config.crawl, known)
             # each page's CPU work is submitted as it is fetched and gathered after the crawl
@@ -477,11 +478,14 @@ class Scanner:
             log.exception("site %s failed", site.name)
             result = SiteResult(site=site.name, error=f"{type(e).__name__}: {e}")
         log.info(
-            "site %s: %d pages, %d copies in %.1f s",
+            "site %s: %d pages, %d copies in %.1f s%s",
             site.name,
             len(pages),
             len(findings),
             time.monotonic() - t0,
+            f" ({len(crawl.utility_links)} print, send or login links not followed)"
+            if crawl is not None and crawl.utility_links
+            else "",
         )
         return _SiteOutput(result, pages, findings, errors)
 

@@ -5,9 +5,12 @@ page found) has parsed only that far, and elements already passed are dropped as
 page of a million links costs what its first few thousand do, in memory near one piece.
 ``SKIP_EXTENSIONS``: URLs that name a file, not a page, are not fetched as pages.
 ``is_utility_url``: links to what a page offers around an article (its print version, a
-send-to-a-friend or sharing form, a login or sign-up page, a reply-to-comment link) are not
-followed: they are never an article of their own (a print version is the article again, reported
-twice), and on a news site they double the requests (two of them under every article).
+send-to-a-friend or sharing form, a login or sign-up page, a reply form) are not followed: such a
+page is not an article of its own (a print version is the article again, and would be reported
+twice; its template often drops the credit line), and on a news site these links can double the
+requests (two under every article on the dev web). The rule looks at a page's own name, never at a
+section's: everything under ``/print/2024/`` is still followed. Seeds, sitemaps, feeds and
+``rel=next`` are not filtered, and the links skipped are counted (``SiteCrawl.utility_links``).
 """
 
 from __future__ import annotations
@@ -31,35 +34,51 @@ MAX_LINKS_PER_PAGE = 5000  # [crawl] max_links_per_page's default
 _FEED = 64 * 1024  # characters handed to the pull parser at a time
 
 
-# Whole names only (a path segment, or the last one without its extension, compared without its
-# "-" and "_"; a query key), so that an article's slug such as "printemps-arabe" or
-# "share-market" is never taken for one.
+# Whole names only, compared without "-", "_" and "." and lowercased: a page's own name (the last
+# path segment without its extension, or what comes before a ":" or ";" in it), a path segment
+# followed by nothing but an id (/print/123, /a/7/print/), a query key (?print=1) or the value of a
+# key that says what a page shows (?view=print). A section (/print/2024/01/cover-story) and an
+# article's slug (printemps-arabe, share-market-news) are never taken for one.
 UTILITY_NAMES = frozenset(
     """print printer printable printpage printarticle printnews printthread printversion
-    printerfriendly imprimer send sendtofriend sendarticle sendpage sendnews tellafriend
-    emailarticle emailthis email mail share sharer login signin logon logout signout register
-    signup wplogin""".split()
+    printerfriendly printfriendly printableversion versionimprimable printmail printpdf imprimer
+    send sendtofriend sendtoafriend sendarticle sendpage sendnews sendthread sendtopic tellafriend
+    emailafriend emailarticle emailthis email mail commailto forward envoyeraunami share sharer
+    partager login signin logon logout signout register registration signup lostpassword
+    connexion inscription wplogin wpsignup wpregister newreply reply""".split()
 )
-UTILITY_KEYS = frozenset("print printable printer replytocom share".split())  # ?print=1, ?share=x
-_MODE_KEYS = frozenset("view output format mode layout do action act task".split())  # ?view=print
-_SEPARATORS = str.maketrans("", "", "-_")
+UTILITY_KEYS = frozenset("print printable printer isprint replytocom share email".split())
+_MODE_KEYS = frozenset(
+    "view output format mode layout page type template do action act task sa option".split()
+)
+_OFF = frozenset({"", "0", "false", "no", "off"})  # ?print=0 is the page itself
+_SEPARATORS = str.maketrans("", "", "-_.")
+_ID = re.compile(r"[0-9]+(?:\.[a-z0-9]{2,5})?|[0-9]+[-_][^/]{0,8}")  # 123, 123.html, 123-a
+
+
+def _name(segment: str) -> str:
+    return re.split(r"[:;,]", segment, maxsplit=1)[0].translate(_SEPARATORS)
 
 
 def is_utility_url(url: str) -> bool:
     """A link to a print version, a send-to-a-friend or sharing form, a login or sign-up page or
-    a reply-to-comment form (``print.php?id=7``, ``/article/7/print``, ``?replytocom=3``,
-    ``?view=print``): not followed by the crawler (see the module's docstring)."""
+    a reply form (``print.php?id=7``, ``/article/7/print``, ``?replytocom=3``, ``?view=print``,
+    ``spip.php?page=imprimer``, ``/print:page,1,7-x.html``): not followed by the crawler (see the
+    module's docstring)."""
     parts = urlsplit(url)
     segments = [seg for seg in parts.path.lower().split("/") if seg]
     if segments:
-        segments[-1] = segments[-1].rsplit(".", 1)[0]
-    if any(seg.translate(_SEPARATORS) in UTILITY_NAMES for seg in segments):
-        return True
-    for key, value in parse_qsl(parts.query, keep_blank_values=True):
-        key = key.lower()
-        if key in UTILITY_KEYS or (
-            key in _MODE_KEYS and value.lower().translate(_SEPARATORS) in UTILITY_NAMES
-        ):
+        last = segments[-1]
+        if _name(last.rsplit(".", 1)[0] if ":" not in last else last) in UTILITY_NAMES:
+            return True
+        for i, seg in enumerate(segments[:-1]):
+            if _name(seg) in UTILITY_NAMES and all(_ID.fullmatch(rest) for rest in segments[i + 1 :]):
+                return True
+    for key, value in parse_qsl(parts.query.replace(";", "&"), keep_blank_values=True):
+        key, value = key.lower(), value.lower()
+        if key in UTILITY_KEYS and value not in _OFF:
+            return True
+        if key in _MODE_KEYS and value.translate(_SEPARATORS) in UTILITY_NAMES:
             return True
     return False
 

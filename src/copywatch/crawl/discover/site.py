@@ -44,6 +44,7 @@ class SiteCrawl:
     fetched: int = 0  # page requests made (sitemaps, feeds and robots.txt not counted)
     error: str = ""  # site-level failure: robots.txt unreachable, DNS, every seed failed
     limits_hit: dict[str, int] = field(default_factory=dict)  # limit name -> URLs it kept out
+    utility_links: set[str] = field(default_factory=set)  # print, send-to-a-friend ... links not followed
     lastmod: dict[str, str] = field(default_factory=dict)  # page URL -> lastmod seen this scan
     warnings: list[str] = field(default_factory=list)  # seeds (or sitemaps) that failed while others worked
     page_errors: list[tuple[str, str]] = field(default_factory=list)  # (URL, why): a page that raised
@@ -145,8 +146,17 @@ class Frontier:
         if len(links) >= cfg.max_links_per_page:
             self.sc._hit("max_links_per_page")  # the rest of the page's links are not read
         for link in links:
-            if not is_utility_url(link):  # a print version, a send-to-a-friend form (links.py)
+            if is_utility_url(link):  # a print version, a send-to-a-friend form (links.py)
+                self._left(link)
+            else:
                 self._queue(link, depth + 1, cap)
+
+    def _left(self, link: str) -> None:
+        """Count a utility link left unfollowed, if it is on the site (a share button's link to
+        a social network would not have been followed anyway)."""
+        norm = normalize_url(link, None, self.cfg.max_url_length)
+        if norm is not None and host_key(norm) in self.hosts and len(self.sc.utility_links) < self.max_urls:
+            self.sc.utility_links.add(norm)
 
     def account(self, cap: Capture, k: KnownPage | None) -> bool:
         """Count a fetched page; True if it is yielded."""
