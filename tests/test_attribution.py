@@ -332,6 +332,15 @@ def test_credit_to_another_or_lookalike_outlet_is_a_decoy(line: str) -> None:
     assert "other_outlet_credit" in decoys(credit)
 
 
+@pytest.mark.parametrize("text", ["المصدر", "المصدر:", "Source"])
+def test_a_bare_source_word_linking_to_the_exclusive_is_the_credit_and_no_decoy(text: str) -> None:
+    """«المصدر» as the text of the credit link names no other outlet: the evidence shows the
+    link as the credit, and not the same element again as a credit to someone else."""
+    credit = ar(bottom=f'<p><a href="{AR_EXCLUSIVE.url}">{text}</a></p>')
+    assert credit.verdict == "link", credit
+    assert "other_outlet_credit" not in decoys(credit), credit.evidence
+
+
 @pytest.mark.parametrize(
     "notice_line, notice_param",
     [

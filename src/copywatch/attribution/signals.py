@@ -184,8 +184,14 @@ def _name_signals(
                     out.decoy("furniture_name", sentence, where)
                 continue
             if not hits:
+                # a source line that names someone else; a bare «المصدر» (a link's text, most
+                # often: the link itself is the credit, or not) names no one
                 if eligible and len(toks) <= 15 and _starts_with(toks, _SOURCE_LINE_STARTS):
-                    if any(tuple(toks[: len(p)]) == p for p in _CREDIT_PHRASES if p[0] != "عن"):
+                    if any(
+                        tuple(toks[: len(p)]) == p and len(toks) > len(p)
+                        for p in _CREDIT_PHRASES
+                        if p[0] != "عن"
+                    ):
                         out.decoy("other_outlet_credit", sentence, where)
                 continue
             if not eligible:
