@@ -166,5 +166,12 @@ def test_findings_lists_the_stored_copies_filtered(tmp_path):
     assert [r["page_url"] for r in rows] == ["https://a.ma/2"]
     assert rows[0]["page_title"] == "'=HYPERLINK(1)"  # formula-safe, as in evidence.csv
 
+    # a misspelt site: an error that names the sites with copies
     result = CliRunner().invoke(main, ["findings", "--config", str(cfg), "--site", "zzz"])
-    assert result.exit_code == 0 and "no copies stored for site 'zzz'" in result.output
+    assert result.exit_code == 1, result.output
+    assert "no site named 'zzz'" in result.output and "(sites with copies: a, b, p)" in result.output
+    # a site of the config with no copies yet: said, not an error (the same config file, now listing it)
+    sites = '[[sites]]\nname = "zzz"\nseeds = ["https://z.ma/"]\n'
+    listed = _config(tmp_path, '[attribution]\naccept = ["link"]\n' + sites)
+    result = CliRunner().invoke(main, ["findings", "--config", str(listed), "--site", "zzz"])
+    assert result.exit_code == 0 and "no copies stored for site 'zzz'" in result.output, result.output

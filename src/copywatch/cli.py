@@ -681,6 +681,10 @@ def findings(config_path: str, site: str | None, credit: str, fmt: str) -> None:
     config = _load(config_path)
     with Store(config.store_path, create=False) as store:
         rows = store.findings(site)
+        stored_sites = store.finding_sites() if site and not rows else []
+    if site and not rows and site not in {s.name for s in config.sites}:
+        _fail(CopywatchError(f"no site named {site!r} in {config.source} or among the stored copies"
+                             f" (sites with copies: {', '.join(stored_sites) or 'none'})"))  # fmt: skip
     accepted = set(config.attribution.accept)
     if credit == "credited":
         rows = [f for f in rows if f.attribution in accepted]
@@ -697,7 +701,8 @@ def findings(config_path: str, site: str | None, credit: str, fmt: str) -> None:
             writer.writerow(finding_row(f))  # formula-safe cells, as in evidence.csv
         return
     if not rows:
-        click.echo("no copies stored" + (f" for site {site!r}" if site else "") + f" ({credit})")
+        kind = "" if credit == "all" else f"{credit} "
+        click.echo(f"no {kind}copies stored" + (f" for site {site!r}" if site else ""))
         return
     table = [FINDING_FIELDS] + [
         (

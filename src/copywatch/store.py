@@ -470,6 +470,10 @@ class Store:
         sql += " ORDER BY f.site, f.first_seen, f.page_url, f.exclusive_url"
         return [_finding(r) for r in self.db.execute(sql, args)]
 
+    def finding_sites(self) -> list[str]:
+        """The sites that have stored copies, by name."""
+        return [r[0] for r in self.db.execute("SELECT DISTINCT site FROM findings ORDER BY site")]
+
     def finding_keys(self) -> set[tuple[str, str]]:
         return {(r[0], r[1]) for r in self.db.execute("SELECT page_url, exclusive_url FROM findings")}
 

@@ -31,7 +31,10 @@ def export_evidence(config: Config, site: str | None, out_dir: Path, fmt: str = 
     with Store(config.store_path, create=False) as store:
         findings = store.findings(site)
         if not findings:
-            raise CopywatchError(f"no copies stored{' for site ' + repr(site) if site else ''}")
+            if site:
+                sites = ", ".join(store.finding_sites()) or "none"
+                raise CopywatchError(f"no copies stored for site {site!r} (sites with copies: {sites})")
+            raise CopywatchError("no copies stored")
         originals = store.exclusive_captures(sorted({f.exclusive_url for f in findings}))
         shots = store.screenshots(sorted({f.page_url for f in findings}))
         origins = store.archive_origins()  # copies taken from web archives by archive-scan
