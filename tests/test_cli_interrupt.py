@@ -103,7 +103,8 @@ def test_one_ctrl_c_stops_the_scan_stores_nothing_and_leaves_no_warc(tmp_path):
 
         status = run_cli("status", "--config", str(cfg))
         lines = status.stdout.splitlines()
-        assert "aborted" in lines[0] and "success" in lines[1], status.stdout
+        assert "aborted" in lines[0] and "success" in lines[2], status.stdout
+        assert lines[1] == "    why: stopped by Ctrl-C or SIGTERM", status.stdout
 
 
 def test_a_killed_scan_shows_as_aborted_and_the_next_scan_goes_on(tmp_path):

@@ -53,6 +53,10 @@ def test_an_unreachable_exclusives_source_is_not_called_disallowed(tmp_path):
         cfg = _config(alone, exclusives=f'["{down.url("/sitemap.xml")}"]')
         done = run_cli("scan", "--config", str(cfg))
         assert done.returncode == 1 and "is unreachable" in done.stderr and "disallowed" not in done.stderr
+        # and `status`, where a scheduled scan's user looks, says why it failed
+        lines = run_cli("status", "--config", str(cfg)).stdout.splitlines()
+        assert lines[0].split()[1] == "failed" and lines[1].startswith("    why: "), lines
+        assert "is unreachable" in lines[1] and lines[1].removeprefix("    why: ") in done.stderr, lines
 
 
 def test_a_mistyped_local_exclusives_path_is_a_warning_and_recorded_with_the_run(tmp_path):

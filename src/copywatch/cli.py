@@ -536,6 +536,8 @@ def status(config_path: str, limit: int) -> None:
             f"{run.run_id}  {run.status:<11} pages {run.pages_fetched:>5}  copies {run.copies:>4}"
             f"  new {run.new_copies:>3}  finished {run.finished_at}"
         )
+        if run.error:  # a failed or aborted scan: why, as it said then
+            click.echo(f"    why: {_printable(run.error)}")
         for s in run.sites:
             if s.error:
                 click.echo(f"    {s.site}: {s.error}")

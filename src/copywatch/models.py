@@ -199,3 +199,4 @@ class RunInfo:
     exclusives: int = 0
     copies: int = 0  # copies known after this run
     new_copies: int = 0  # first seen in this run
+    error: str = ""  # a failed or aborted run: why (one line, as the scan said it)

@@ -37,7 +37,7 @@ from .crawl.robots import RobotsCache
 from .crawl.session import crawl_session
 from .crawl.shortlinks import ShortLinkResolver, hosts_of
 from .discovery.run import Discovery, discover
-from .errors import ExclusivesError, ScanInterrupted, StoreError
+from .errors import CopywatchError, ExclusivesError, ScanInterrupted, StoreError
 from .findings import build_finding
 from .interrupt import ScanStop
 from .lock import ScanLock
@@ -181,10 +181,12 @@ class Scanner:
             # point at this scan's WARC files, so they go; the run row says how it ended.
             if archive is not None:
                 archive.discard()
+            interrupted = isinstance(e, ScanInterrupted | KeyboardInterrupt)
             store.abort_run(
                 run_id,
                 utc_now(),
-                "aborted" if isinstance(e, ScanInterrupted | KeyboardInterrupt) else "failed",
+                "aborted" if interrupted else "failed",
+                error="stopped by Ctrl-C or SIGTERM" if interrupted else _one_line(e),
             )
             raise
         # One finding per (page, exclusive): two URLs (or sites) may lead to the same page.
@@ -631,6 +633,12 @@ class Scanner:
         return build_finding(site, chain, text, m, ex, started, credits)
 
 
+def _one_line(e: BaseException) -> str:
+    """An exception as the one line the CLI prints for it (CopywatchError: its message)."""
+    text = " ".join(str(e).split())
+    return text if isinstance(e, CopywatchError) else f"{type(e).__name__}: {text}"
+
+
 def _check_report_dir(folder: Path) -> None:
     """The report folder can be created and written, or OSError naming it (before a scan starts:
     a folder that fails only after the run is stored is a warning instead)."""
@@ -649,9 +657,9 @@ def _commit_or_discard(store: Store, archive: WarcArchive, results: ScanResults)
         store.commit_scan(results)
     except (sqlite3.Error, OSError) as e:
         gone = archive.discard()
-        with contextlib.suppress(sqlite3.Error, OSError):
-            store.abort_run(results.run.run_id, utc_now(), "failed")
         why = store_error(store.path, e) if isinstance(e, sqlite3.Error) else f"{store.path}: {e.strerror}"
+        with contextlib.suppress(sqlite3.Error, OSError):
+            store.abort_run(results.run.run_id, utc_now(), "failed", error=str(why))
         raise StoreError(f"{why}; nothing of this scan was stored ({len(gone)} WARC files removed)") from e
 
 

@@ -267,10 +267,14 @@ _MIGRATIONS: dict[int, str] = {
         PRIMARY KEY (run_id, site, url)
     );
     """,
+    # 9: why a scan failed or stopped, for `copywatch status` (it was said only on the scan's stderr)
+    9: """
+    ALTER TABLE runs ADD COLUMN error TEXT NOT NULL DEFAULT ''
+    """,
 }
 # Each feature that adds tables owns one migration number (3: formula index, 4: search discovery,
-# 5: cases, 6: archive scans, 7: evidence/screenshots, 8: page errors); a number may be missing
-# while its feature is not there, and the loop below skips it.
+# 5: cases, 6: archive scans, 7: evidence/screenshots, 8: page errors, 9: a run's error); a number
+# may be missing while its feature is not there, and the loop below skips it.
 SCHEMA_VERSION = max(_MIGRATIONS)
 
 
@@ -599,13 +603,14 @@ class Store:
             row = {k: v for k, v in asdict(replace(run, status="running")).items() if k != "sites"}
             _upsert(db, "runs", row, key=("run_id",), keep=(), update=False)
 
-    def abort_run(self, run_id: str, when: str, status: str = "aborted") -> None:
+    def abort_run(self, run_id: str, when: str, status: str = "aborted", error: str = "") -> None:
         """A scan stopped before its commit (``status`` 'aborted' for Ctrl-C, 'failed' for an
-        error): nothing of it was stored but this row."""
+        error, said in ``error``): nothing of it was stored but this row."""
         with self.transaction() as db:
             db.execute(
-                "UPDATE runs SET status = ?, finished_at = ? WHERE run_id = ? AND status = 'running'",
-                (status, when, run_id),
+                "UPDATE runs SET status = ?, finished_at = ?, error = ?"
+                " WHERE run_id = ? AND status = 'running'",
+                (status, when, error[:2000], run_id),
             )
 
     def page_by_final_url(self, url: str) -> StoredPage | None:
