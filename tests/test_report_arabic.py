@@ -8,12 +8,13 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pytest
 from tests.fixtures.findings import make_finding
 
 from copywatch.findings import evidence_text as _evidence_text
 from copywatch.models import Credit, CreditEvidence, RunInfo, SiteResult
 from copywatch.report.evidence_csv import write_csv
-from copywatch.report.html import DECOY_LABELS, SIGNAL_LABELS, WHERE_LABELS, render_report
+from copywatch.report.html import DECOY_LABELS, SIGNAL_LABELS, WHERE_LABELS, copies_ar, render_report
 
 CREDIT = Credit(
     "link",
@@ -121,3 +122,23 @@ def test_the_csv_keeps_the_machine_tokens(tmp_path: Path):
     out = write_csv([make_finding(attribution="link", attribution_evidence=EVIDENCE)], tmp_path / "e.csv")
     raw = out.read_text(encoding="utf-8-sig")
     assert "not credit (copied_name): " in raw and "link_article: " in raw and "(end_of_article)" in raw
+
+
+@pytest.mark.parametrize(
+    "n, adjective, words",
+    [
+        (1, "", "نسخة واحدة"),
+        (2, "", "نسختان"),
+        (2, "جديدة", "نسختان جديدتان"),
+        (3, "", "3 نسخ"),
+        (5, "جديدة", "5 نسخ جديدة"),
+        (10, "", "10 نسخ"),
+        (11, "", "11 نسخة"),
+        (99, "جديدة", "99 نسخة جديدة"),
+        (100, "", "100 نسخة"),
+        (103, "", "103 نسخ"),
+        (111, "", "111 نسخة"),
+    ],
+)
+def test_copies_are_counted_in_arabic_with_the_noun_agreeing(n: int, adjective: str, words: str) -> None:
+    assert copies_ar(n, adjective) == words

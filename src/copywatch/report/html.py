@@ -228,6 +228,19 @@ def fmt_date(value: str) -> Markup:
     return Markup('<bdi dir="ltr">%s</bdi>') % shown
 
 
+def copies_ar(n: int, adjective: str = "") -> str:
+    """``n`` copies in Arabic, the counted noun agreeing with the number: نسخة واحدة, نسختان,
+    3-10 نسخ, 11-99 نسخة (then by the last two digits: 103 نسخ, 111 نسخة, 100 نسخة). ``adjective``
+    (جديدة) follows in the noun's number."""
+    if n == 1:
+        return "نسخة واحدة" if not adjective else f"نسخة {adjective} واحدة"
+    if n == 2:
+        return "نسختان" if not adjective else f"نسختان {adjective}تان".replace("ةتان", "تان")
+    plural = 3 <= n % 100 <= 10
+    noun = "نسخ" if plural else "نسخة"
+    return f"{n} {noun}" + (f" {adjective}" if adjective else "")
+
+
 def pct(value: float) -> str:
     return f"{value * 100:.0f}%"
 
@@ -636,7 +649,7 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(time=fmt_time, date=fmt_date, pct=pct, site_label=site_label)
+    env.filters.update(time=fmt_time, date=fmt_date, pct=pct, site_label=site_label, copies=copies_ar)
     env.globals.update(
         evidence_view=evidence_view, site_error_label=site_error_label, status_labels=STATUS_LABELS
     )
