@@ -39,6 +39,17 @@ def test_a_broken_config_exits_2_naming_file_and_key(tmp_path):
     assert str(cfg) in result.output and "'max_depth' must be an integer" in result.output
 
 
+def test_a_folder_given_as_config_or_a_missing_bundle_is_one_line_not_a_usage_error(tmp_path):
+    result = CliRunner().invoke(main, ["status", "--config", str(tmp_path)])
+    assert result.exit_code == 2, result.output
+    assert result.output == f"copywatch: error: {tmp_path}: cannot read the config file (Is a directory)\n"
+    result = CliRunner().invoke(main, ["verify", str(tmp_path / "nothere.wacz")])
+    assert result.exit_code == 1, result.output
+    assert result.output == f"copywatch: error: {tmp_path / 'nothere.wacz'}: no such bundle\n"
+    result = CliRunner().invoke(main, ["verify", str(tmp_path), "--tsa-cert", str(tmp_path / "tsa.pem")])
+    assert result.exit_code == 1 and "tsa.pem: no such TSA certificate" in result.output, result.output
+
+
 def test_report_before_any_scan_is_a_clear_failure(tmp_path):
     cfg = tmp_path / "config.toml"
     cfg.write_text('[outlet]\nname = "x"\nexclusives = ["a"]\n', encoding="utf-8")

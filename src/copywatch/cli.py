@@ -277,7 +277,7 @@ CONFIG_OPTION = click.option(
     default="config.toml",
     show_default=True,
     metavar="PATH",
-    type=click.Path(dir_okay=False),
+    type=click.Path(),  # a folder or a missing file: load_config says so in one line
     help="The config file.",
 )
 SITE_OPTION = click.option(
@@ -482,10 +482,10 @@ def vacuum(config_path: str) -> None:
 
 
 @main.command()
-@click.argument("bundle_dir", metavar="BUNDLE", type=click.Path(exists=True))
+@click.argument("bundle_dir", metavar="BUNDLE", type=click.Path())
 @click.option(
     "--tsa-cert",
-    type=click.Path(exists=True, dir_okay=False),
+    type=click.Path(),
     default=None,
     metavar="PEM",
     help="Check the timestamp against this TSA certificate (default: the one in the bundle).",
@@ -494,6 +494,11 @@ def verify(bundle_dir: str, tsa_cert: str | None) -> None:
     """Check an evidence bundle (.wacz or folder): file hashes, WARC digests, payloads, timestamp."""
     from .evidence.export import verify_evidence
 
+    for what, path in (("bundle", bundle_dir), ("TSA certificate", tsa_cert)):
+        if path is not None and not Path(path).exists():  # one line, not click's usage error
+            _fail(CopywatchError(f"{path}: no such {what}"))
+    if tsa_cert is not None and Path(tsa_cert).is_dir():
+        _fail(CopywatchError(f"{tsa_cert}: a folder, not a TSA certificate (a PEM file)"))
     problems, notes = verify_evidence(Path(bundle_dir), Path(tsa_cert) if tsa_cert else None)
     for p in problems:
         click.echo(f"FAIL {_printable(p)}")
