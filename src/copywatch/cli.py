@@ -374,8 +374,7 @@ def demo(work_dir: str) -> None:
 @main.command()
 @CONFIG_OPTION
 def report(config_path: str) -> None:
-    """Re-render the latest run's report.html, evidence.csv and evidence.xlsx from the store, without
-    crawling."""
+    """Re-render the latest run's report.html, evidence.csv and evidence.xlsx from the store."""
     from .pipeline import write_run_reports
     from .store import Store
 
@@ -412,8 +411,9 @@ def report(config_path: str) -> None:
     help="A WACZ file (ReplayWeb.page opens it), or the older folder bundle.",
 )
 def export(config_path: str, site: str | None, out_dir: str, fmt: str) -> None:
-    """Write an evidence bundle: a WACZ with the copies' and originals' WARC records, CSV, summary,
-    screenshots, SHA-256 of every file and, with [evidence] tsa_url, a trusted timestamp."""
+    """Write an evidence bundle (WACZ): the copies' and originals' WARC records, CSV, screenshots.
+
+    Also a summary, the SHA-256 of every file and, with [evidence] tsa_url, a trusted timestamp."""
     from .evidence.export import export_evidence
 
     done = export_evidence(_load(config_path), site, Path(out_dir), fmt)
