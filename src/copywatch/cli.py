@@ -718,7 +718,7 @@ def findings(config_path: str, site: str | None, credit: str, fmt: str) -> None:
             f"{f.coverage * 100:.0f}%",
             f.first_seen[:16],
             f.online_status or "-",
-            _printable(f.page_url, 100),
+            _printable(f.page_url, 4096),  # whole: a cut URL cannot be copied to a browser
             _printable(f.exclusive_title, 60),
         )  # fmt: skip
         for f in rows
