@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from .config import SiteConfig
-from .models import Credit, Exclusive, Finding, Match
+from .models import NOTICE_KEPT_TEXT, Credit, Exclusive, Finding, Match
 from .pagination import Seen
 from .text.dates import published_order
 
@@ -24,7 +24,7 @@ def evidence_text(credit: Credit) -> str:
     parts = [f"{e.signal}: {e.text} ({e.where})" for e in credit.evidence]
     parts += [f"not credit ({d.signal}): {d.text} ({d.where})" for d in credit.decoys]
     if credit.notice_kept:
-        parts.append("the outlet's exclusivity notice was copied along (not a credit)")
+        parts.append(NOTICE_KEPT_TEXT)
     return " | ".join(parts)
 
 

@@ -113,6 +113,10 @@ class Match:
     spans: tuple[Span, ...] = ()
 
 
+# Credit.notice_kept as attribution_evidence says it (findings.evidence_text); the report reads it back
+NOTICE_KEPT_TEXT = "the outlet's exclusivity notice was copied along (not a credit)"
+
+
 @dataclass(frozen=True)
 class CreditEvidence:
     """One signal found on the page: what it is, the exact text or link, and where it sits."""

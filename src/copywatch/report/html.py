@@ -24,7 +24,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from .. import __version__
-from ..models import Finding, RunInfo
+from ..models import NOTICE_KEPT_TEXT, Finding, RunInfo
 from .atomic import atomic_text_file
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -104,7 +104,6 @@ WHERE_LABELS = {
     "elsewhere": "خارج المقال",
 }
 NOT_CREDIT = "ليست إشارة إلى المصدر"
-NOTICE_KEPT_TEXT = "the outlet's exclusivity notice was copied along (not a credit)"
 NOTICE_KEPT_LABEL = "نقلت النسخة تنبيه الحصرية الخاص بالمصدر (علامة نقل، لا إشارة إلى المصدر)"
 
 _SIGNALS = "|".join(sorted(map(re.escape, {*SIGNAL_LABELS, *DECOY_LABELS}), key=len, reverse=True))
