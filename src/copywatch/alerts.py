@@ -8,8 +8,6 @@ today's copies on the next scan. Partners and credited copies are never alerted.
 from __future__ import annotations
 
 import logging
-import os
-import smtplib
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from email.message import EmailMessage
@@ -17,6 +15,7 @@ from email.message import EmailMessage
 import httpx
 
 from .config import AlertsConfig
+from .mail import MailError, send_message
 from .models import Finding
 from .store import Store
 
@@ -69,12 +68,7 @@ def send_webhook(url: str, findings: Sequence[Finding], report_url: str, timeout
 
 
 def send_email(findings: Sequence[Finding], report_url: str, cfg: AlertsConfig, outlet: str) -> None:
-    with smtplib.SMTP(cfg.smtp_host, cfg.smtp_port, timeout=cfg.timeout_seconds) as smtp:
-        if cfg.smtp_starttls:
-            smtp.starttls()
-        if cfg.smtp_user:
-            smtp.login(cfg.smtp_user, os.environ.get(cfg.smtp_password_env, ""))
-        smtp.send_message(_email(findings, report_url, cfg, outlet))
+    send_message(cfg, _email(findings, report_url, cfg, outlet))  # TLS verified (mail.py)
 
 
 def send_alerts(
@@ -101,7 +95,7 @@ def send_alerts(
             continue
         try:
             send(pending)
-        except (OSError, smtplib.SMTPException, httpx.HTTPError) as e:
+        except (OSError, MailError, httpx.HTTPError) as e:
             log.error("alert channel %s failed (will retry after the next scan): %s", name, e)
             continue
         store.record_alerts(

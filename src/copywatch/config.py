@@ -323,6 +323,21 @@ def load_config(path: str | Path) -> Config:
     return parse_config(data, source=str(p), base_dir=p.resolve().parent)
 
 
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _loopback(host: str) -> bool:
+    """A host name or address of this machine (no network between copywatch and it)."""
+    import ipaddress
+
+    if host.lower() in ("localhost", "localhost.localdomain"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
 def parse_config(data: dict[str, Any], source: str = "<config>", base_dir: Path | None = None) -> Config:
     known = set(_TABLES) | {"sites"}
     for key in data:
@@ -398,9 +413,32 @@ def parse_config(data: dict[str, Any], source: str = "<config>", base_dir: Path 
 
         if not croniter.is_valid(tables["schedule"].cron):
             raise ConfigError(f"{source}: [schedule] key 'cron' is not a valid cron expression")
+    for table, key in (
+        ("alerts", "smtp_password_env"),
+        ("web", "session_secret_env"),
+        ("discovery", "api_key_env"),
+    ):
+        name = getattr(tables[table], key)
+        if name and not _ENV_NAME.fullmatch(name):  # a secret pasted here: never echoed back
+            raise ConfigError(
+                f"{source}: [{table}] key '{key}' must be the NAME of an environment variable (letters,"
+                " digits and _, e.g. COPYWATCH_SECRET), not the secret itself: put the secret in the"
+                " environment"
+            )
     al: AlertsConfig = tables["alerts"]
     if al.smtp_host and (not al.email_from or not al.email_to):
         raise ConfigError(f"{source}: [alerts] with 'smtp_host' needs 'email_from' and 'email_to'")
+    if al.smtp_user and not al.smtp_password_env:
+        raise ConfigError(
+            f"{source}: [alerts] key 'smtp_user' needs 'smtp_password_env' (the NAME of the environment"
+            " variable holding the SMTP password)"
+        )
+    if al.smtp_user and not al.smtp_starttls and not _loopback(al.smtp_host):
+        raise ConfigError(
+            f"{source}: [alerts] key 'smtp_user' with smtp_starttls = false would send the SMTP password"
+            f" to {al.smtp_host} unencrypted; set smtp_starttls = true (only a server on this machine"
+            " may go without)"
+        )
     if al.webhook_url and not al.webhook_url.startswith(("http://", "https://")):
         raise ConfigError(f"{source}: [alerts] key 'webhook_url' must be an http(s) URL")
     _check_discovery(source, tables["discovery"])

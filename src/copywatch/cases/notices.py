@@ -16,8 +16,6 @@ how, and moves the case to ``notified``.
 
 from __future__ import annotations
 
-import os
-import smtplib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage
@@ -31,6 +29,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from ..config import Config
 from ..errors import CopywatchError, ExportError
+from ..mail import MailError, send_message
 from ..models import Finding
 from ..report.bundle import export_bundle
 from .rdap import host_of
@@ -245,16 +244,9 @@ class Notices:
         msg["Message-ID"] = make_msgid(domain="copywatch")
         msg.set_content(notice.body)
         try:
-            with smtplib.SMTP(cfg.smtp_host, cfg.smtp_port, timeout=cfg.timeout_seconds) as smtp:
-                if cfg.smtp_starttls:
-                    smtp.starttls()
-                if cfg.smtp_user:
-                    smtp.login(cfg.smtp_user, os.environ.get(cfg.smtp_password_env, ""))
-                smtp.send_message(msg)
-        except (OSError, smtplib.SMTPException) as e:
-            raise NoticeError(
-                f"the notice could not be sent through {cfg.smtp_host}:{cfg.smtp_port} ({e})"
-            ) from e
+            send_message(cfg, msg)  # TLS verified, the password from the environment (mail.py)
+        except MailError as e:
+            raise NoticeError(f"the notice could not be sent: {e}") from e
         return self.mark_sent(
             notice_id, to=to, via="email", actor=actor, note=f"sent by copywatch, {msg['Message-ID']}"
         )
