@@ -45,12 +45,15 @@ def test_vacuum_drops_old_captures_but_never_reported_evidence(tmp_path):
         pages_before = store.db.execute("SELECT COUNT(*) FROM pages").fetchone()[0]
         copies = store.db.execute("SELECT COUNT(DISTINCT page_url) FROM findings").fetchone()[0]
         findings_before = store.findings()
+        copied = sorted({f.exclusive_url for f in findings_before})
+        originals_before = store.exclusive_captures(copied)  # the outlet's own captures, for bundles
+        assert len(originals_before) == len(copied) > 0
 
     done = subprocess.run(
         copywatch_cmd("vacuum", "--config", str(path)), env=cli_env(), capture_output=True, text=True
     )
     assert done.returncode == 0, done.stderr
-    assert f"pages dropped {pages_before - copies}" in done.stdout
+    assert f"pages dropped {pages_before - copies - len(copied)}" in done.stdout
     # The rescan's revisits and recheck's captures go; the first scan's full responses stay.
     assert "WARC files deleted 2" in done.stdout
     left = sorted(config.warc_dir.glob("*.warc.gz"))
@@ -58,7 +61,9 @@ def test_vacuum_drops_old_captures_but_never_reported_evidence(tmp_path):
 
     with Store(config.store_path) as store:
         assert store.findings() == findings_before
-        assert store.db.execute("SELECT COUNT(*) FROM pages").fetchone()[0] == copies
+        assert store.db.execute("SELECT COUNT(*) FROM pages").fetchone()[0] == copies + len(copied)
+        # the originals of the copied exclusives stay, with their WARC records: a bundle still has them
+        assert store.exclusive_captures(copied) == originals_before
         assert store.integrity() == "ok"
         findings = store.findings()
     bundle = export_bundle(findings, tmp_path / "bundle", warc_dir=config.warc_dir)

@@ -417,9 +417,15 @@ class Store:
 
     # --- retention (copywatch vacuum) ------------------------------------------------------------
 
+    # A page old enough to drop, and no evidence: not a copy's page, and not the outlet's own
+    # capture of an exclusive some copy copies (a bundle's original: exclusive_captures below).
     _OLD_PAGE = (
         "fetched_at < ? AND url NOT IN (SELECT page_url FROM findings)"
         " AND final_url NOT IN (SELECT page_url FROM findings)"
+        " AND url NOT IN (SELECT e.fetched_url FROM exclusives e"
+        "   JOIN findings f ON f.exclusive_url = e.url)"
+        " AND final_url NOT IN (SELECT e.fetched_url FROM exclusives e"
+        "   JOIN findings f ON f.exclusive_url = e.url)"
     )
 
     def warc_in_use(self, cutoff: str) -> set[str]:
