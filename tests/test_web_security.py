@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from tests.fixtures.cases import add_users, browser, login, scanned_demo, served
+from tests.fixtures.cases import PASSWORDS, add_users, browser, login, scanned_demo, served
 
 from copywatch.store import Store
 from copywatch.web.app import CSP
+from copywatch.web.auth import add_user
 
 EVIL = '<script>alert("pwned")</script><img src=x onerror=alert(1)>'
 
@@ -220,6 +221,27 @@ def test_a_disabled_user_is_out_at_once(app):
         admin.get("/admin/users")
         admin.post("/admin/users/edith/disabled", {"disabled": "0"})
         assert login(editor, "edith").status_code == 303
+
+
+def test_a_copied_session_cookie_stops_working_at_logout_and_at_a_new_password(app):
+    """The session is a signed cookie: without the user's session epoch in it, a cookie copied
+    before a logout (or a password reset) would work on for [web] session_hours."""
+    config, base = app
+    with browser(base) as b, browser(base) as thief:
+        login(b, "layla")
+        thief.client.cookies.set("copywatch_session", b.client.cookies.get("copywatch_session") or "")
+        assert thief.get("/cases").status_code == 200  # the copy works while the session lasts
+        assert b.post("/logout", {}).status_code == 303
+        assert thief.get("/cases").status_code == 303  # logged out: the copy too
+
+        login(b, "layla")
+        thief.client.cookies.clear()
+        thief.client.cookies.set("copywatch_session", b.client.cookies.get("copywatch_session") or "")
+        assert thief.get("/cases").status_code == 200
+        with Store(config.store_path) as store:  # `copywatch user add layla` again: a new password
+            add_user(store, "layla", "legal", PASSWORDS["layla"])
+        assert thief.get("/cases").status_code == 303 and b.get("/cases").status_code == 303
+        assert login(b, "layla").status_code == 303 and b.get("/cases").status_code == 200
 
 
 def test_a_short_secret_is_refused():

@@ -271,9 +271,15 @@ _MIGRATIONS: dict[int, str] = {
     9: """
     ALTER TABLE runs ADD COLUMN error TEXT NOT NULL DEFAULT ''
     """,
+    # 10: the web app's sessions: a session carries its user's epoch, and logging out or a new
+    # password moves the epoch on, so a copied cookie stops working then (web/app.py)
+    10: """
+    ALTER TABLE users ADD COLUMN session_epoch INTEGER NOT NULL DEFAULT 0
+    """,
 }
 # Each feature that adds tables owns one migration number (3: formula index, 4: search discovery,
-# 5: cases, 6: archive scans, 7: evidence/screenshots, 8: page errors, 9: a run's error); a number
+# 5: cases, 6: archive scans, 7: evidence/screenshots, 8: page errors, 9: a run's error,
+# 10: sessions); a number
 # may be missing while its feature is not there, and the loop below skips it.
 SCHEMA_VERSION = max(_MIGRATIONS)
 
@@ -854,7 +860,8 @@ class Store:
             db.execute(
                 "INSERT INTO users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT(name) DO UPDATE SET role = excluded.role,"
-                " password_hash = excluded.password_hash, disabled = 0",
+                " password_hash = excluded.password_hash, disabled = 0,"
+                " session_epoch = session_epoch + 1",  # a new password ends the old sessions
                 (name, role, password_hash, at),
             )
 
@@ -869,6 +876,11 @@ class Store:
         with self.transaction() as db:
             cur = db.execute("UPDATE users SET disabled = ? WHERE name = ?", (int(disabled), name))
             return cur.rowcount > 0
+
+    def end_sessions(self, name: str) -> None:
+        """Every web session of ``name`` ends (logging out): its cookies carry the old epoch."""
+        with self.transaction() as db:
+            db.execute("UPDATE users SET session_epoch = session_epoch + 1 WHERE name = ?", (name,))
 
     def set_password_hash(self, name: str, password_hash: str) -> None:
         with self.transaction() as db:

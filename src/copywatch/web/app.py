@@ -6,7 +6,9 @@ would check it:
   environment variable named by ``[web] session_secret_env`` (Starlette's SessionMiddleware,
   itsdangerous), ``HttpOnly``, ``SameSite=Strict``, ``Secure`` with ``[web] secure_cookies``, and
   it lasts ``[web] session_hours``. The user is read from the store on every request, so a
-  disabled user is out at once. The session is renewed at login (no fixation);
+  disabled user is out at once, and so is every session of a user who logs out or gets a new
+  password (the session carries the user's ``session_epoch``, which both move on: a copied cookie
+  stops working). The session is renewed at login (no fixation);
 - every form carries the session's CSRF token; a POST without the right one gets 403, and so
   does a POST by a role that may not make it (``auth.User.can``);
 - nothing changes on GET; every change is a POST answered by a redirect (303);
@@ -262,6 +264,8 @@ def create_app(config: Config, secret: str) -> Starlette:
             return error(503, "Store unavailable", str(e))
         with store:
             user = current_user(store, str(request.session.get("user", "")))
+            if user is not None and request.session.get("epoch") != user.epoch:
+                user = None  # a session from before a logout or a new password: over
             if user is None:
                 request.session.pop("user", None)
                 if request.method == "POST":
@@ -328,11 +332,12 @@ def create_app(config: Config, secret: str) -> Starlette:
             )  # fmt: skip
             return HTMLResponse(html, status_code=401)
         request.session.clear()  # a fresh session at login: no fixation
-        request.session.update({"user": user.name, "csrf": secrets.token_urlsafe(32)})
+        request.session.update({"user": user.name, "epoch": user.epoch, "csrf": secrets.token_urlsafe(32)})
         return RedirectResponse(_local(form.get("next", "")), status_code=303)
 
     @page()
     def logout(ctx: Ctx) -> Response:
+        ctx.store.end_sessions(ctx.user.name)  # this cookie, and any copy of it, no longer works
         ctx.request.session.clear()
         return RedirectResponse("/login", status_code=303)
 

@@ -12,7 +12,7 @@ parameter set); a hash made with older parameters is upgraded at the next login.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -39,6 +39,7 @@ class UserError(CopywatchError):
 class User:
     name: str
     role: str
+    epoch: int = field(default=0, compare=False)  # the store's session_epoch: see web/app.py
 
     def can(self, permission: str) -> bool:
         """``review``, ``legal`` or ``admin``."""
@@ -85,7 +86,7 @@ def authenticate(store: Store, name: str, password: str) -> User | None:
         return None
     if _hasher.check_needs_rehash(row["password_hash"]):
         store.set_password_hash(name, _hasher.hash(password))
-    return User(row["name"], row["role"])
+    return User(row["name"], row["role"], int(row.get("session_epoch") or 0))
 
 
 def current_user(store: Store, name: str) -> User | None:
@@ -93,4 +94,4 @@ def current_user(store: Store, name: str) -> User | None:
     row = store.user(name) if name else None
     if row is None or row["disabled"]:
         return None
-    return User(row["name"], row["role"])
+    return User(row["name"], row["role"], int(row.get("session_epoch") or 0))
