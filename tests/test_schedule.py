@@ -60,6 +60,7 @@ def test_scans_run_at_the_cron_times_and_a_failed_one_does_not_stop_the_schedule
 
     clock.on_sleep.append(hold_lock_for_the_second_scan)
     done: list[tuple[datetime, ScanSummary]] = []
+    waits: list[datetime] = []
     with caplog.at_level(logging.INFO, logger="copywatch"):
         attempted = run_schedule(
             str(path),
@@ -67,8 +68,10 @@ def test_scans_run_at_the_cron_times_and_a_failed_one_does_not_stop_the_schedule
             now=clock.now,
             sleep=clock.sleep,
             on_scan=lambda s: done.append((clock.t, s)),
+            on_wait=waits.append,  # what `copywatch schedule` prints: "next scan at ... UTC"
         )
     assert attempted == 3
+    assert [t.strftime("%H:%M") for t in waits] == ["10:15", "10:30", "10:45"]
     assert [t.strftime("%H:%M:%S") for t, _ in done] == ["10:15:00", "10:45:00"]
     assert clock.sleeps == [450.0, 900.0, 900.0]
     assert done[0][1].run.new_copies > 0 and done[1][1].run.new_copies == 0

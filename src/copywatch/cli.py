@@ -439,7 +439,12 @@ def schedule(config_path: str, max_runs: int | None) -> None:
 
     _load(config_path)
     try:
-        run_schedule(config_path, max_runs=max_runs, on_scan=_print_summary)
+        run_schedule(
+            config_path,
+            max_runs=max_runs,
+            on_scan=_print_summary,
+            on_wait=lambda due: click.echo(f"next scan at {due:%Y-%m-%d %H:%M} UTC", err=True),
+        )
     except KeyboardInterrupt:
         click.echo("schedule stopped")
 

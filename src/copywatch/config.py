@@ -12,6 +12,7 @@ import os
 import re
 import tomllib
 from dataclasses import asdict, dataclass, field, fields, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -411,8 +412,16 @@ def parse_config(data: dict[str, Any], source: str = "<config>", base_dir: Path 
     if tables["schedule"].cron:
         from croniter import croniter
 
-        if not croniter.is_valid(tables["schedule"].cron):
-            raise ConfigError(f"{source}: [schedule] key 'cron' is not a valid cron expression")
+        cron = tables["schedule"].cron
+        if len(cron.split()) != 5 or not croniter.is_valid(cron):  # a 6th field would be seconds
+            raise ConfigError(
+                f"{source}: [schedule] key 'cron' is not a cron expression of five fields"
+                " (minute hour day month weekday, in UTC)"
+            )
+        try:
+            croniter(cron, datetime.now(UTC)).get_next(datetime)
+        except Exception as e:  # noqa: BLE001 - croniter's CroniterBadDateError and kin
+            raise ConfigError(f"{source}: [schedule] key 'cron' never fires ({cron!r}: {e})") from e
     for table, key in (
         ("alerts", "smtp_password_env"),
         ("web", "session_secret_env"),

@@ -33,6 +33,7 @@ def run_schedule(
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
     sleep: Callable[[float], None] = time.sleep,
     on_scan: Callable[[ScanSummary], None] | None = None,
+    on_wait: Callable[[datetime], None] | None = None,
 ) -> int:
     """Scan at each time the cron expression fires; returns the number of scans attempted."""
     config = load_config(config_path)
@@ -42,6 +43,8 @@ def run_schedule(
     while max_runs is None or runs < max_runs:
         due = next_time(config.schedule.cron, now())
         log.info("next scan at %s", due.isoformat())
+        if on_wait:
+            on_wait(due)
         wait = (due - now()).total_seconds()
         if wait > 0:
             sleep(wait)
