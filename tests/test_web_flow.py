@@ -15,6 +15,7 @@ import pytest
 from tests.fixtures.cases import add_users, browser, login, scanned_demo, served
 from tests.fixtures.rdap_server import standard_server
 
+from copywatch.evidence.export import verify_evidence
 from copywatch.pipeline import scan
 from copywatch.store import Store
 from copywatch.web.app import REPORT_CSP
@@ -56,7 +57,7 @@ def test_filters(app):
         assert "No case matches." not in b.get("/cases?state=new&until=2099-12-31").text
 
 
-def test_review_notice_and_notified(app):
+def test_review_notice_and_notified(app, tmp_path):
     _, config, base = app
     cid = case_ids(config, site="jaridat-aljiha")[0]
     with browser(base) as editor:
@@ -95,6 +96,20 @@ def test_review_notice_and_notified(app):
         assert z.status_code == 200 and z.headers["content-type"] == "application/zip"
         names = zipfile.ZipFile(io.BytesIO(z.content)).namelist()
         assert f"{bundle}/manifest.json" in names and f"{bundle}/captures.warc.gz" in names
+        # the download verifies as it is (legal staff need not unzip it), and a changed byte fails
+        downloaded = tmp_path / f"{bundle}.zip"
+        downloaded.write_bytes(z.content)
+        problems, notes = verify_evidence(downloaded)
+        assert problems == [] and notes == [f"folder bundle in a ZIP ({bundle}/; no timestamp)"]
+        tampered = downloaded.with_name("tampered.zip")
+        with zipfile.ZipFile(downloaded) as src, zipfile.ZipFile(tampered, "w") as dst:
+            for info in src.infolist():
+                data = src.read(info)
+                if info.filename.endswith("summary.txt") or info.filename.endswith("README.txt"):
+                    data = data.replace(b"1", b"2", 1)
+                dst.writestr(info, data)
+        problems, _ = verify_evidence(tampered)
+        assert problems, "a changed file in the downloaded bundle went unnoticed"
     with Store(config.store_path) as store:
         actions = [(r["actor"], r["action"], r["to_state"]) for r in store.case_history(cid)]
     assert actions == [

@@ -7,6 +7,9 @@ with ``[evidence] tsa_url`` the WACZ is timestamped. ``verify_evidence`` checks 
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -71,9 +74,53 @@ def export_evidence(config: Config, site: str | None, out_dir: Path, fmt: str = 
 
 
 def verify_evidence(path: Path, tsa_cert: Path | None = None) -> tuple[list[str], list[str]]:
-    """(problems, notes) for a .wacz file or a folder bundle; no problems = intact."""
+    """(problems, notes) for a .wacz file, a folder bundle, or a folder bundle in a ZIP (as the
+    web app's /bundles/<name>.zip downloads one); no problems = intact."""
     path = Path(path)
     if path.is_dir():
         return verify_bundle(path), ["folder bundle (no timestamp)"]
+    folder = _zipped_folder(path)
+    if folder is not None:
+        with tempfile.TemporaryDirectory(prefix="copywatch-verify-") as tmp:
+            problems = _unzip_folder(path, folder, Path(tmp))
+            if problems:
+                return problems, []
+            return verify_bundle(Path(tmp) / folder), [f"folder bundle in a ZIP ({folder}/; no timestamp)"]
     result = verify_wacz(path, tsa_cert=tsa_cert)
     return list(result.problems), list(result.notes)
+
+
+MAX_UNZIPPED = 4 * 1024**3  # a downloaded folder bundle's files, all together, at most
+
+
+def _zipped_folder(path: Path) -> str | None:
+    """The one folder a ZIP holds when it is a zipped folder bundle (its manifest.json inside, no
+    WACZ datapackage.json at the top); None for anything else (a WACZ, not a ZIP)."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = z.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return None
+    tops = {n.split("/", 1)[0] for n in names}
+    if "datapackage.json" in names or len(tops) != 1:
+        return None
+    top = next(iter(tops))
+    return top if f"{top}/manifest.json" in names else None
+
+
+def _unzip_folder(path: Path, folder: str, into: Path) -> list[str]:
+    """Extract the bundle's files (flat, plain names only, bounded in size); the problems found."""
+    with zipfile.ZipFile(path) as z:
+        infos = z.infolist()
+        if sum(i.file_size for i in infos) > MAX_UNZIPPED:
+            return [
+                f"{path.name}: more than {MAX_UNZIPPED} bytes once unzipped; not a bundle copywatch wrote"
+            ]
+        (into / folder).mkdir()
+        for info in infos:
+            name = info.filename.removeprefix(f"{folder}/")
+            if info.is_dir() or not name or "/" in name or "\\" in name or name in (".", ".."):
+                return [f"{path.name}: unexpected entry {info.filename!r}; not a bundle copywatch wrote"]
+            with z.open(info) as src, open(into / folder / name, "wb") as dst:
+                shutil.copyfileobj(src, dst)
+    return []
