@@ -99,6 +99,9 @@ def test_cases_list_formats(scanned):
 
     assert cw("cases", "list", "--state", "bogus", "--config", path).returncode == 2
     assert cw("cases", "list", "--state", "confirmed", "--config", path).stdout.strip() == "no cases"
+    typo = cw("cases", "list", "--site", "sada-achamall", "--config", path)  # one letter too many
+    assert typo.returncode == 1 and "no site named 'sada-achamall'" in typo.stderr, typo
+    assert "sada-achamal" in typo.stderr.split("sites with copies:")[1]
 
 
 def test_cases_set_and_show(scanned):

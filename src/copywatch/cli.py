@@ -112,6 +112,16 @@ def _fail(e: CopywatchError | OSError) -> None:
     sys.exit(EXIT_FAILED)
 
 
+def _check_site(config: Config, store: Any, site: str) -> None:
+    """A --site that is neither in the config nor among the stored copies: a typo, said as one."""
+    if site in {s.name for s in config.sites}:
+        return
+    stored = store.finding_sites()
+    if site not in stored:
+        _fail(CopywatchError(f"no site named {site!r} in {config.source} or among the stored copies"
+                             f" (sites with copies: {', '.join(stored) or 'none'})"))  # fmt: skip
+
+
 def _to_toml(data: dict[str, Any]) -> str:
     """TOML for the demo's config (tables of strings, numbers, booleans and lists; arrays of tables)."""
 
@@ -693,10 +703,8 @@ def findings(config_path: str, site: str | None, credit: str, fmt: str) -> None:
     config = _load(config_path)
     with Store(config.store_path, create=False) as store:
         rows = store.findings(site)
-        stored_sites = store.finding_sites() if site and not rows else []
-    if site and not rows and site not in {s.name for s in config.sites}:
-        _fail(CopywatchError(f"no site named {site!r} in {config.source} or among the stored copies"
-                             f" (sites with copies: {', '.join(stored_sites) or 'none'})"))  # fmt: skip
+        if site and not rows:
+            _check_site(config, store, site)
     accepted = set(config.attribution.accept)
     if credit == "credited":
         rows = [f for f in rows if f.attribution in accepted]
@@ -923,6 +931,8 @@ def cases_list(config_path: str, state: str | None, site: str | None, due: bool,
                      if (not site or c.site == site)]  # fmt: skip
         else:
             found = book.search(state=state, site=site)
+        if site and not found:
+            _check_site(config, book.store, site)
     finally:
         book.store.close()
     if fmt == "json":
