@@ -145,3 +145,31 @@ def test_a_login_needs_a_password_variable_and_an_encrypted_connection() -> None
         parse(smtp_password_env="PW")
     parse(smtp_password_env="PW", smtp_starttls=True)
     parse(smtp_password_env="PW", smtp_host="127.0.0.1")  # a relay on this machine
+
+
+def test_a_subject_mixing_latin_and_arabic_words_arrives_as_it_was_written() -> None:
+    """Python's header folding at 78 columns moved and dropped the spaces between the encoded
+    words of such a subject (a French notice's: "... article  «الدارالبيضاء: ...")."""
+    import email
+    from email.policy import default
+
+    server = Server()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    controller = Controller(server, hostname="127.0.0.1", port=port)
+    controller.start()
+    subject = (
+        "Kawalis Alyaoum : merci de citer ou de retirer notre article « الدار البيضاء: تأخر أشغال"
+        " الخط الخامس للترامواي يربك حركة السير بشارع محمد السادس »"
+    )
+    msg = _msg()
+    del msg["Subject"]
+    msg["Subject"] = subject
+    cfg = AlertsConfig(smtp_host="127.0.0.1", smtp_port=port, email_from="a@b.c", email_to=("d@e.f",))
+    try:
+        send_message(cfg, msg)
+    finally:
+        controller.stop()
+    (raw,) = server.messages
+    assert email.message_from_bytes(raw, policy=default)["Subject"] == subject

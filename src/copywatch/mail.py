@@ -36,6 +36,11 @@ def send_message(cfg: AlertsConfig, msg: EmailMessage) -> None:
                 " (it must hold the SMTP password)"
             )
     where = f"{cfg.smtp_host}:{cfg.smtp_port}"
+    # Headers unfolded up to RFC 5322's 998 characters: Python's folding at 78 drops or moves the
+    # spaces between the encoded words of a subject that mixes Latin and Arabic words ("Kawalis
+    # Alyaoum : ... « الدار البيضاء »" arrived as "...  «الدارالبيضاء"). The body was encoded
+    # (base64) when it was set, with lines of 78.
+    msg.policy = msg.policy.clone(max_line_length=998)
     try:
         with smtplib.SMTP(cfg.smtp_host, cfg.smtp_port, timeout=cfg.timeout_seconds) as smtp:
             if cfg.smtp_starttls:

@@ -16,6 +16,7 @@ how, and moves the case to ``notified``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage
@@ -96,11 +97,25 @@ def passages(f: Finding) -> list[str]:
     return out
 
 
+def _latin_name(name: str, aliases: Sequence[str]) -> str:
+    """The first of the outlet's names written without Arabic letters and not a domain ("Kawalis
+    Alyaoum"), else its name as configured."""
+    for n in (name, *aliases):
+        if n and not any("\u0600" <= c <= "\u06ff" for c in n) and "." not in n and n.strip("«»\"' "):
+            return n.strip("«»\"' ")
+    return name
+
+
 def context(
     config: Config, case: Case, f: Finding, bundle: str, ip: str | None, recipient: str = ""
 ) -> dict[str, Any]:
     return {
-        "outlet": {"name": config.outlet.name, "domains": list(config.outlet.domains)},
+        "outlet": {
+            "name": config.outlet.name,
+            # for the French and English notices: the name as the outlet writes it in Latin letters
+            "name_latin": _latin_name(config.outlet.name, config.outlet.aliases),
+            "domains": list(config.outlet.domains),
+        },
         "exclusive": {
             "title": f.exclusive_title,
             "url": f.exclusive_url,
