@@ -183,6 +183,13 @@ def test_sending_through_smtp_records_who_when_how(scanned, book):
     notices.mark_sent(host.id, to="abuse@atlas-hosting.example", via="web_form", actor="layla")
     assert book.get(cid).state == "notified"
     assert book.history(cid)[-1].action == "notified_again"
+    # the same notice recorded or sent again (a form submitted twice): refused, nothing added
+    events = len(book.history(cid))
+    with pytest.raises(NoticeError, match=f"notice {host.id} was recorded as sent on .* draft a new one"):
+        notices.mark_sent(host.id, to="abuse@atlas-hosting.example", via="web_form", actor="layla")
+    with pytest.raises(NoticeError, match="was recorded as sent"):
+        notices.send(n.id, to="contact@copycat.example", actor="layla")  # never mailed twice
+    assert len(book.history(cid)) == events and len(inbox.messages) == 1
 
 
 def test_send_without_smtp_is_refused(scanned, book):

@@ -127,10 +127,16 @@ def test_a_dismissal_needs_a_reason(app):
     with browser(base) as b:
         login(b, "edith")
         b.get(f"/cases/{cid}")
-        b.post(f"/cases/{cid}/state", {"state": "dismissed"})
+        b.post(f"/cases/{cid}/state", {"state": "dismissed", "expect": "new"})
         page = b.get(f"/cases/{cid}").text
         assert "dismissing needs a reason" in page and "s-new" in page
+        # a form that does not say the state it was read in (not the case page's) changes nothing
         b.post(f"/cases/{cid}/state", {"state": "dismissed", "reason": "licensed"})
+        page = b.get(f"/cases/{cid}").text
+        assert "reload the case" in page and "s-new" in page
+        b.post(f"/cases/{cid}/state", {"state": "bogus", "expect": "new"})
+        assert "unknown state" in b.get(f"/cases/{cid}").text
+        b.post(f"/cases/{cid}/state", {"state": "dismissed", "reason": "licensed", "expect": "new"})
         assert "s-dismissed" in b.get(f"/cases/{cid}").text
 
 
@@ -173,7 +179,9 @@ def test_serves_while_a_scan_runs(app):
                 statuses.append(b.get("/cases").status_code)
             b.get(f"/cases/{cid}")
             assert (
-                b.post(f"/cases/{cid}/state", {"state": "ignored", "note": "during a scan"}).status_code
+                b.post(
+                    f"/cases/{cid}/state", {"state": "ignored", "note": "during a scan", "expect": "new"}
+                ).status_code
                 == 303
             )
     finally:

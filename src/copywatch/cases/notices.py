@@ -220,9 +220,20 @@ class Notices:
         )  # fmt: skip
         return self.get(notice_id)
 
+    def _unsent(self, notice_id: int) -> Notice:
+        """The notice, if it has not been recorded as sent: the same notice sent or recorded twice
+        (a form submitted again) is refused, not a second notification."""
+        notice = self.get(notice_id)
+        if notice.sent_at:
+            raise NoticeError(
+                f"notice {notice_id} was recorded as sent on {notice.sent_at} to {notice.sent_to}"
+                f" ({notice.sent_via}); draft a new one to notify again"
+            )
+        return notice
+
     def mark_sent(self, notice_id: int, *, to: str, via: str, actor: str, note: str = "") -> Case:
         """Record that a person sent the notice (to whom, how): the case becomes ``notified``."""
-        notice = self.get(notice_id)
+        notice = self._unsent(notice_id)
         case = self.book.get(notice.case_id)
         detail = {"notice": notice_id, "kind": notice.kind, "lang": notice.lang, "bundle": notice.bundle}
         if case.state == "notified":  # a further notice: recorded, the state stays
@@ -251,7 +262,7 @@ class Notices:
         to = to.strip()
         if not to or "@" not in to or any(c in to for c in "\r\n,;"):
             raise NoticeError(f"{to!r} is not one email address")
-        notice = self.get(notice_id)
+        notice = self._unsent(notice_id)  # never mailed twice
         msg = EmailMessage()
         msg["Subject"] = notice.subject
         msg["From"] = cfg.email_from

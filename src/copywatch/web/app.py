@@ -405,13 +405,19 @@ def create_app(config: Config, secret: str) -> Starlette:
     def set_state(ctx: Ctx) -> Response:
         case_id = ctx.int_param("case_id")
         target = ctx.form.get("state", "")
-        if target not in STATES or not ctx.user.can_move_to(target):
+        if target not in STATES:
+            ctx.flash(f"unknown state {target!r}", "error")
+            return RedirectResponse(f"/cases/{case_id}", status_code=303)
+        if not ctx.user.can_move_to(target):
             raise Forbidden(target)
+        if not ctx.form.get("expect"):  # the case page's form always says the state it was read in
+            ctx.flash("This form does not say which state the case was in: reload the case.", "error")
+            return RedirectResponse(f"/cases/{case_id}", status_code=303)
         try:
             ctx.book.set_state(
                 case_id, target, actor=ctx.user.name, note=ctx.form.get("note", "")[:2000],
                 reason=ctx.form.get("reason", ""), notified_to=ctx.form.get("notified_to", "")[:500],
-                via=ctx.form.get("via", ""), expect=ctx.form.get("expect") or None,
+                via=ctx.form.get("via", ""), expect=ctx.form["expect"],
             )  # fmt: skip
             ctx.flash(f"{translate(lang, 'Case')} {case_id}: {translate(lang, target)}")
         except (TransitionError, CaseMoved) as e:
