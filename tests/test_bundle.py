@@ -108,6 +108,16 @@ def test_a_flipped_byte_is_detected(crawl: tuple[Path, list[Finding]], tmp_path:
     assert any(name in p for p in problems)
 
 
+def test_a_file_added_to_the_bundle_is_detected(crawl: tuple[Path, list[Finding]], tmp_path: Path) -> None:
+    warc_dir, findings = crawl
+    out = export_bundle(findings, tmp_path / "bundle", warc_dir=warc_dir)
+    assert verify_bundle(out) == []
+    (out / "addendum.txt").write_text("the site credited us after all", encoding="utf-8")
+    assert verify_bundle(out) == [
+        "addendum.txt: not in manifest.json nor SHA256SUMS (added after the export)"
+    ]
+
+
 def test_a_record_rewritten_consistently_is_still_caught(
     crawl: tuple[Path, list[Finding]], tmp_path: Path
 ) -> None:

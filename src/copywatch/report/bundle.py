@@ -338,6 +338,11 @@ def verify_bundle(bundle_dir: Path) -> list[str]:
         elif name in files and files[name].get("sha256") != digest:
             problems.append(f"{SUMS_NAME} and {MANIFEST_NAME} disagree about {name}")
 
+    # a file that no list names was put there later: evidence must be what was exported, no more
+    listed = set(files) | {MANIFEST_NAME, SUMS_NAME} | {line.partition("  ")[2] for line in sums}
+    for extra in sorted(p.name for p in bundle_dir.iterdir() if p.name not in listed):
+        problems.append(f"{extra}: not in {MANIFEST_NAME} nor {SUMS_NAME} (added after the export)")
+
     warc_problems, records = _check_warc(bundle_dir / WARC_NAME)
     problems += warc_problems
     if not warc_problems:
