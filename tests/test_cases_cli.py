@@ -137,6 +137,9 @@ def test_serve_needs_the_secret_then_serves(scanned):
     env = {"COPYWATCH_SESSION_SECRET": ""}
     refused = cw("serve", "--config", path, "--port", port, env=env)
     assert refused.returncode == 2 and "COPYWATCH_SESSION_SECRET" in refused.stderr
+    assert "plain HTTP" not in refused.stderr  # 127.0.0.1: no network between the proxy and it
+    wide = cw("serve", "--config", path, "--port", port, "--host", "0.0.0.0", env=env)
+    assert "warning: serving on 0.0.0.0 over plain HTTP" in wide.stderr, wide.stderr
     proc = subprocess.Popen(
         [sys.executable, "-m", "copywatch.cli", "serve", "--config", path, "--port", port],
         env={**os.environ, "COPYWATCH_SESSION_SECRET": SECRET},

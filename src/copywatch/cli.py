@@ -857,6 +857,15 @@ def serve(config_path: str, host: str | None, port: int | None) -> None:
             pass
     except OSError as e:
         _fail(CopywatchError(f"cannot listen on {where[0]}:{where[1]}: {e.strerror or e}"))
+    from .config import is_loopback
+
+    if not is_loopback(where[0]) and not config.web.secure_cookies:
+        click.echo(
+            f"copywatch: warning: serving on {where[0]} over plain HTTP: passwords and session cookies"
+            " cross the network in clear; put an HTTPS proxy in front (README) and set"
+            " [web] secure_cookies = true",
+            err=True,
+        )
     run_serve(config, host, port)  # a ConfigError (no session secret) is one line, exit 2
 
 

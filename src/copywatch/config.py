@@ -327,7 +327,7 @@ def load_config(path: str | Path) -> Config:
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-def _loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
     """A host name or address of this machine (no network between copywatch and it)."""
     import ipaddress
 
@@ -442,7 +442,7 @@ def parse_config(data: dict[str, Any], source: str = "<config>", base_dir: Path 
             f"{source}: [alerts] key 'smtp_user' needs 'smtp_password_env' (the NAME of the environment"
             " variable holding the SMTP password)"
         )
-    if al.smtp_user and not al.smtp_starttls and not _loopback(al.smtp_host):
+    if al.smtp_user and not al.smtp_starttls and not is_loopback(al.smtp_host):
         raise ConfigError(
             f"{source}: [alerts] key 'smtp_user' with smtp_starttls = false would send the SMTP password"
             f" to {al.smtp_host} unencrypted; set smtp_starttls = true (only a server on this machine"

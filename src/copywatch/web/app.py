@@ -141,11 +141,17 @@ class LoginThrottle:
         self.lock = threading.Lock()
 
     def blocked(self, name: str) -> bool:
+        return self.wait(name) > 0
+
+    def wait(self, name: str) -> int:
+        """Seconds until ``name`` may try again (0: now)."""
         now = time.monotonic()
         with self.lock:
             recent = [t for t in self.failures.get(name, []) if now - t < self.WINDOW]
             self.failures[name] = recent
-            return len(recent) >= self.MAX_FAILURES
+            if len(recent) < self.MAX_FAILURES:
+                return 0
+            return max(1, int(recent[-self.MAX_FAILURES] + self.WINDOW - now) + 1)
 
     def record(self, name: str, ok: bool) -> None:
         with self.lock:
@@ -314,10 +320,13 @@ def create_app(config: Config, secret: str) -> Starlette:
             return error(403, "Refused", "The login form is stale: reload it (CSRF).")
 
         name = form.get("name", "").strip().lower()[:64]
-        if throttle.blocked(name):
-            return error(
+        wait = throttle.wait(name)
+        if wait:
+            refused = error(
                 429, "Too many attempts", "Too many failed logins for this name: wait a few minutes."
             )
+            refused.headers["Retry-After"] = str(wait)  # RFC 9110: when to ask again
+            return refused
 
         def check() -> User | None:
             with Store(config.store_path) as store:
