@@ -5,6 +5,8 @@ newsroom overrides, and sending through a real SMTP server (aiosmtpd on 127.0.0.
 from __future__ import annotations
 
 import email
+import json
+import zipfile
 from dataclasses import replace
 from email.policy import default as default_policy
 
@@ -14,7 +16,7 @@ from tests.fixtures.cases import free_port, scanned_demo
 
 from copywatch.cases import CaseBook
 from copywatch.cases.notices import KINDS, LANGS, NoticeError, Notices, context, passages, render
-from copywatch.report.bundle import verify_bundle
+from copywatch.evidence.export import verify_evidence
 from copywatch.store import Store
 
 WORDS = {
@@ -86,9 +88,16 @@ def test_drafting_records_the_notice_and_a_bundle_that_verifies(scanned, book):
     notices = Notices(scanned, book)
     n = notices.draft(cid, "takedown", "ar", actor="layla")
     assert n.kind == "takedown" and n.lang == "ar" and n.created_by == "layla" and not n.sent_at
-    assert n.bundle.startswith(f"case-{cid}-") and n.bundle in n.body
-    bundle_dir = scanned.warc_dir.parent / "exports" / n.bundle
-    assert bundle_dir.is_dir() and verify_bundle(bundle_dir) == []
+    assert n.bundle.startswith(f"case-{cid}-") and n.bundle.endswith(".wacz") and n.bundle in n.body
+    # the bundle is what `copywatch export` writes: a WACZ with the copy and the original
+    wacz = scanned.warc_dir.parent / "exports" / n.bundle
+    problems, notes = verify_evidence(wacz)
+    assert wacz.is_file() and problems == [], problems
+    with zipfile.ZipFile(wacz) as z:
+        manifest = json.loads(z.read("evidence/manifest.json"))
+    assert manifest["format"] == "copywatch-wacz-evidence/1"
+    assert len(manifest["copies"]) == 1 and len(manifest["originals"]) == 1, manifest
+    assert manifest["timestamp"] == "not timestamped"  # no [evidence] tsa_url here; with one, stamped
     assert notices.for_case(cid)[-1] == n
     last = book.history(cid)[-1]
     assert last.action == "notice_drafted" and last.actor == "layla"

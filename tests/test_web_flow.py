@@ -9,6 +9,7 @@ import io
 import re
 import threading
 import zipfile
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -17,6 +18,7 @@ from tests.fixtures.rdap_server import standard_server
 
 from copywatch.evidence.export import verify_evidence
 from copywatch.pipeline import scan
+from copywatch.report.bundle import export_bundle
 from copywatch.store import Store
 from copywatch.web.app import REPORT_CSP
 
@@ -83,7 +85,7 @@ def test_review_notice_and_notified(app, tmp_path):
         page = legal.get(notice_url).text
         assert "Signalement d&#39;abus" in page and "Atlas Hosting SARL" in page
         assert 'value="abuse@atlas-hosting.example"' in page  # suggested from RDAP
-        bundle = re.search(r'href="/bundles/([^"]+)\.zip"', page).group(1)
+        bundle = re.search(r'href="/bundles/(case-[^"]+\.wacz)"', page).group(1)
         r = legal.post(
             notice_url + "/sent", {"action": "record", "to": "abuse@atlas-hosting.example", "via": "web_form"}
         )
@@ -92,24 +94,37 @@ def test_review_notice_and_notified(app, tmp_path):
         assert "s-notified" in page and "abuse@atlas-hosting.example" in page and "web_form" in page
         due = legal.get("/escalation")
         assert due.status_code == 200 and "Nothing is due." in due.text  # notified today: not yet due
-        z = legal.get(f"/bundles/{bundle}.zip")
-        assert z.status_code == 200 and z.headers["content-type"] == "application/zip"
-        names = zipfile.ZipFile(io.BytesIO(z.content)).namelist()
-        assert f"{bundle}/manifest.json" in names and f"{bundle}/captures.warc.gz" in names
-        # the download verifies as it is (legal staff need not unzip it), and a changed byte fails
-        downloaded = tmp_path / f"{bundle}.zip"
+        z = legal.get(f"/bundles/{bundle}")
+        assert z.status_code == 200 and z.headers["content-type"] == "application/wacz+zip"
+        # the download is the WACZ as exported: it verifies as it is, and a changed byte fails
+        downloaded = tmp_path / bundle
         downloaded.write_bytes(z.content)
         problems, notes = verify_evidence(downloaded)
-        assert problems == [] and notes == [f"folder bundle in a ZIP ({bundle}/; no timestamp)"]
-        tampered = downloaded.with_name("tampered.zip")
-        with zipfile.ZipFile(downloaded) as src, zipfile.ZipFile(tampered, "w") as dst:
+        assert problems == [] and any("not timestamped" in n for n in notes), (problems, notes)
+        data = bytearray(z.content)
+        data[len(data) // 2] ^= 0x01
+        (tmp_path / "tampered.wacz").write_bytes(bytes(data))
+        assert verify_evidence(tmp_path / "tampered.wacz")[0], "a changed byte went unnoticed"
+        # a folder bundle of a notice drafted before bundles were WACZ files: zipped, and that verifies
+        with Store(config.store_path) as store:
+            finding = store.findings()[0]
+        old = export_bundle(
+            [finding], Path(config.cases.bundles_dir) / "case-1-20260101T000000Z", warc_dir=config.warc_dir
+        )
+        assert "case-1-20260101T000000Z" in legal.get("/reports").text
+        z = legal.get(f"/bundles/{old.name}.zip")
+        assert z.status_code == 200 and z.headers["content-type"] == "application/zip"
+        (tmp_path / "old.zip").write_bytes(z.content)
+        problems, notes = verify_evidence(tmp_path / "old.zip")
+        assert problems == [] and notes == [f"folder bundle in a ZIP ({old.name}/; no timestamp)"]
+        tampered = tmp_path / "old-tampered.zip"
+        with zipfile.ZipFile(tmp_path / "old.zip") as src, zipfile.ZipFile(tampered, "w") as dst:
             for info in src.infolist():
                 data = src.read(info)
-                if info.filename.endswith("summary.txt") or info.filename.endswith("README.txt"):
-                    data = data.replace(b"1", b"2", 1)
+                if info.filename.endswith("evidence.csv"):
+                    data = data.replace(b"https", b"http", 1)
                 dst.writestr(info, data)
-        problems, _ = verify_evidence(tampered)
-        assert problems, "a changed file in the downloaded bundle went unnoticed"
+        assert verify_evidence(tampered)[0], "a changed file in the downloaded bundle went unnoticed"
     with Store(config.store_path) as store:
         actions = [(r["actor"], r["action"], r["to_state"]) for r in store.case_history(cid)]
     assert actions == [

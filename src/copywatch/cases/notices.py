@@ -29,10 +29,11 @@ from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateErro
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..config import Config
-from ..errors import CopywatchError, ExportError
+from ..errors import CopywatchError
+from ..evidence.export import write_evidence_wacz
 from ..mail import MailError, send_message
 from ..models import Finding
-from ..report.bundle import export_bundle
+from ..store import Store
 from .rdap import host_of
 from .service import Case, CaseBook, now_utc
 
@@ -164,13 +165,16 @@ def render(config: Config, kind: str, lang: str, values: dict[str, Any]) -> tupl
     return first.removeprefix("Subject:").strip(), rest.lstrip("\n")
 
 
-def make_bundle(config: Config, case: Case, f: Finding) -> str:
-    """Export the evidence bundle of this one copy; its folder name goes in the notice."""
+def make_bundle(config: Config, store: Store, case: Case, f: Finding) -> str:
+    """Export the evidence bundle of this one copy, as ``copywatch export`` would: a WACZ with the
+    copy's capture, the exclusive's own capture (the original), the screenshot and, with
+    ``[evidence] tsa_url``, a trusted timestamp. Its file name goes in the notice."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    target = Path(config.cases.bundles_dir) / f"case-{case.id}-{stamp}"
+    target = Path(config.cases.bundles_dir) / f"case-{case.id}-{stamp}.wacz"
     try:
-        export_bundle([f], target, warc_dir=config.warc_dir)
-    except ExportError as e:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_evidence_wacz(config, store, [f], target)
+    except (CopywatchError, OSError) as e:  # an export refused, the TSA down, a read-only folder
         raise NoticeError(f"case {case.id}: the evidence bundle could not be made ({e})") from e
     return target.name
 
@@ -203,7 +207,7 @@ class Notices:
         if f is None:
             raise NoticeError(f"case {case_id}: its finding is no longer in the store")
         render(self.config, kind, lang, context(self.config, case, f, "-", None))  # fail before exporting
-        bundle = make_bundle(self.config, case, f)
+        bundle = make_bundle(self.config, self.store, case, f)
         subject, body = render(
             self.config,
             kind,

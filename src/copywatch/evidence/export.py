@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..config import Config
 from ..errors import CopywatchError, ExportError
+from ..models import Finding
 from ..report.bundle import export_bundle, verify_bundle
 from ..store import Store
 from .wacz import export_wacz, tsa_stamper, verify_wacz
@@ -38,16 +39,26 @@ def export_evidence(config: Config, site: str | None, out_dir: Path, fmt: str = 
                 sites = ", ".join(store.finding_sites()) or "none"
                 raise CopywatchError(f"no copies stored for site {site!r} (sites with copies: {sites})")
             raise CopywatchError("no copies stored")
-        originals = store.exclusive_captures(sorted({f.exclusive_url for f in findings}))
-        shots = store.screenshots(sorted({f.page_url for f in findings}))
-        origins = store.archive_origins()  # copies taken from web archives by archive-scan
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    name = f"{site or 'all-sites'}-{stamp}"
-    if fmt == "folder":
-        path = export_bundle(
-            findings, Path(out_dir) / name, warc_dir=config.warc_dir, site=site, origins=origins
-        )
-        return Exported(path, len(findings), 0, 0, "")
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        name = f"{site or 'all-sites'}-{stamp}"
+        if fmt == "folder":
+            path = export_bundle(
+                findings, Path(out_dir) / name, warc_dir=config.warc_dir, site=site,
+                origins=store.archive_origins(),
+            )  # fmt: skip
+            return Exported(path, len(findings), 0, 0, "")
+        return write_evidence_wacz(config, store, findings, Path(out_dir) / f"{name}.wacz", site=site)
+
+
+def write_evidence_wacz(
+    config: Config, store: Store, findings: list[Finding], out_path: Path, *, site: str | None = None
+) -> Exported:
+    """One WACZ of ``findings``: their captures, the exclusives' own captures (the originals) and
+    the screenshots from ``store``, timestamped with ``[evidence] tsa_url`` when set. What
+    ``copywatch export`` writes, and the bundle a notice is drafted with (cases/notices.py)."""
+    originals = store.exclusive_captures(sorted({f.exclusive_url for f in findings}))
+    shots = store.screenshots(sorted({f.page_url for f in findings}))
+    origins = store.archive_origins()  # copies taken from web archives by archive-scan
     ev = config.evidence
     stamper = None
     cert = None
@@ -59,7 +70,7 @@ def export_evidence(config: Config, site: str | None, out_dir: Path, fmt: str = 
         stamper = tsa_stamper(ev.tsa_url, cert, ev.tsa_timeout_seconds)
     summary = export_wacz(
         findings,
-        Path(out_dir) / f"{name}.wacz",
+        out_path,
         warc_dir=config.warc_dir,
         site=site,
         originals=originals,

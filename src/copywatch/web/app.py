@@ -76,6 +76,20 @@ REPORT_CSP = (
 )
 _RUN_ID = re.compile(r"[0-9A-Za-z]{8,40}\Z")
 _BUNDLE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,150}\Z")
+
+
+def _is_bundle(p: Path) -> bool:
+    """A notice's evidence bundle: a WACZ file, or a folder bundle of older notices."""
+    if p.is_symlink():
+        return False
+    return (p.suffix == ".wacz" and p.is_file()) or (p.is_dir() and (p / "manifest.json").is_file())
+
+
+def bundle_href(name: str) -> str:
+    """Where the app serves a notice's bundle: the WACZ as it is, a folder zipped."""
+    return f"/bundles/{name}" if name.endswith(".wacz") else f"/bundles/{name}.zip"
+
+
 CSV_COLUMNS = (
     "id", "state", "site", "page_url", "page_title", "exclusive_url", "exclusive_title", "coverage",
     "attribution", "first_seen", "online_status", "reason", "notified_to", "notified_via", "notified_at",
@@ -124,7 +138,7 @@ def _templates() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(time=fmt_time, pct=pct, href=safe_href)
+    env.filters.update(time=fmt_time, pct=pct, href=safe_href, bundle_href=bundle_href)
     env.globals.update(KIND_LABELS=KIND_LABELS, t=t)
     return env
 
@@ -507,8 +521,7 @@ def create_app(config: Config, secret: str) -> Starlette:
         runs = [(r, (base / r.run_id / "report.html").is_file()) for r in ctx.store.runs(limit=50)]
         bundles_dir = Path(config.cases.bundles_dir)
         bundles = sorted(
-            (p.name for p in bundles_dir.iterdir() if p.is_dir() and (p / "manifest.json").is_file()),
-            reverse=True,
+            (p.name for p in bundles_dir.iterdir() if _is_bundle(p)), reverse=True
         ) if bundles_dir.is_dir() else []  # fmt: skip
         return ctx.render("reports.html.j2", runs=runs, bundles=bundles[:200])
 
@@ -525,7 +538,17 @@ def create_app(config: Config, secret: str) -> Starlette:
         return FileResponse(path, media_type="text/csv; charset=utf-8", filename=f"evidence-{run_id}.csv")
 
     @page()
+    def bundle_file(ctx: Ctx) -> Response:
+        """A notice's WACZ, as it was exported (``copywatch verify`` checks it as downloaded)."""
+        name = ctx.request.path_params["name"]
+        path = Path(config.cases.bundles_dir) / name
+        if not _BUNDLE.match(name) or not name.endswith(".wacz") or not path.is_file() or path.is_symlink():
+            raise CaseNotFound("no such evidence bundle")
+        return FileResponse(path, media_type="application/wacz+zip", filename=name)
+
+    @page()
     def bundle_zip(ctx: Ctx) -> Response:
+        """A folder bundle (the notices drafted before bundles were WACZ files), zipped."""
         name = ctx.request.path_params["name"]
         root = Path(config.cases.bundles_dir)
         folder = root / name
@@ -590,6 +613,7 @@ def create_app(config: Config, secret: str) -> Starlette:
         Route("/reports/case", case_by_key, methods=["GET"]),
         Route("/reports/{run_id}/{name}", report_file, methods=["GET"]),
         Route("/bundles/{name}.zip", bundle_zip, methods=["GET"]),
+        Route("/bundles/{name}", bundle_file, methods=["GET"]),
         Route("/admin/users", users, methods=["GET"]),
         Route("/admin/users", users_add, methods=["POST"]),
         Route("/admin/users/{name}/disabled", users_disable, methods=["POST"]),
