@@ -204,6 +204,10 @@ def test_open_redirects_and_paths_outside_the_app_are_refused(app):
             "/reports/latest/config.toml",
             "/bundles/..%2Fcw.db.zip",
             "/bundles/nothing-here.zip",
+            "/bundles/..%2Fcw.db",
+            "/bundles/..%2F..%2Fcw.db.wacz",
+            "/bundles/nothing-here.wacz",
+            "/bundles/config.toml",
         ):
             assert b.get(path).status_code == 404, path
 
