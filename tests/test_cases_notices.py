@@ -79,8 +79,13 @@ def test_each_template_is_filled_with_the_exclusive_the_copy_and_the_bundle(scan
     assert "Legal desk, Kawalis Alyaoum" in body
     if kind == "host":
         assert "127.0.0.1" in body
-    if lang == "ar":  # left-to-right isolates keep URLs, times and hashes whole in right-to-left text
-        assert f"\u2066{f.captured_at}\u2069" in body and f"\u2066{f.page_url}\u2069" in body
+    if lang == "ar":  # left-to-right isolates keep times and inline URLs whole in right-to-left text
+        assert f"\u2066{f.captured_at}\u2069" in body
+        for url in (f.page_url, f.exclusive_url):
+            alone = [ln for ln in body.splitlines() if ln.strip() == url]
+            assert alone or f"\u2066{url}\u2069" in body, url
+        # but a hash, or a URL on its own line, is the value alone: what is copied is what is compared
+        assert f"\u2066{f.sha256}" not in body and f"{f.sha256}\u2069" not in body
 
 
 def test_drafting_records_the_notice_and_a_bundle_that_verifies(scanned, book):

@@ -80,8 +80,12 @@ def _environment(override_dir: str) -> SandboxedEnvironment:
         trim_blocks=True,
         keep_trailing_newline=True,
     )
-    # Arabic templates wrap URLs, times and hashes in a left-to-right isolate (U+2066 ... U+2069), so
-    # a right-to-left mail client shows 2026-12-01T20:10:18Z and not its pieces reordered.
+    # Arabic templates wrap times, percentages and URLs inside a sentence in a left-to-right isolate
+    # (U+2066 ... U+2069), so a right-to-left mail client shows 2026-12-01T20:10:18Z and not its
+    # pieces reordered. Not the SHA-256 (letters and digits only: nothing to reorder), nor a URL on
+    # a line of its own (a paragraph of its own): the isolates are invisible characters that come
+    # along when the value is copied, and a hash compared or a URL pasted into a browser must be
+    # the value alone.
     env.filters["ltr"] = lambda v: f"\u2066{v}\u2069"
     return env
 
