@@ -107,3 +107,26 @@ def test_a_failing_channel_retries_on_the_next_scan(tmp_path, webhook):
         status["code"] = 200
         assert send_alerts(store, cfg, "x", "") == {"webhook": 1}
     assert len(received) == 1
+
+
+def test_a_webhook_url_kept_in_the_environment(tmp_path, webhook, monkeypatch):
+    """A Slack or Teams webhook's URL is its secret: [alerts] webhook_url_env names the variable."""
+    url, received, _ = webhook
+    cfg = AlertsConfig(webhook_url_env="CW_TEST_WEBHOOK")
+    with seeded_store(tmp_path) as store:
+        monkeypatch.delenv("CW_TEST_WEBHOOK", raising=False)
+        assert send_alerts(store, cfg, "x", "") == {}  # unset: the channel fails, the copy waits
+        monkeypatch.setenv("CW_TEST_WEBHOOK", url)
+        assert send_alerts(store, cfg, "x", "") == {"webhook": 1}
+    assert len(received) == 1
+
+
+def test_webhook_url_and_its_variable_are_one_or_the_other():
+    from copywatch.config import parse_config
+    from copywatch.errors import ConfigError
+
+    base = {"outlet": {"name": "x", "exclusives": ["a.html"]}}
+    with pytest.raises(ConfigError, match="both 'webhook_url' and 'webhook_url_env'"):
+        parse_config({**base, "alerts": {"webhook_url": "https://h.example/x", "webhook_url_env": "HOOK"}})
+    with pytest.raises(ConfigError, match="'webhook_url_env' must be the NAME of an environment variable"):
+        parse_config({**base, "alerts": {"webhook_url_env": "https://hooks.slack.com/services/T0/B0/secret"}})

@@ -8,6 +8,7 @@ today's copies on the next scan. Partners and credited copies are never alerted.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from email.message import EmailMessage
@@ -15,6 +16,7 @@ from email.message import EmailMessage
 import httpx
 
 from .config import AlertsConfig
+from .errors import CopywatchError
 from .mail import MailError, send_message
 from .models import Finding
 from .store import Store
@@ -61,6 +63,23 @@ def _email(findings: Sequence[Finding], report_url: str, cfg: AlertsConfig, outl
     return msg
 
 
+def _webhook_url(cfg: AlertsConfig) -> str:
+    """The webhook's URL: ``webhook_url``, or the environment variable ``webhook_url_env`` names
+    (a Slack or Teams webhook's URL is its secret). An unset or non-http(s) one fails the channel
+    (logged; its copies are alerted after the next scan)."""
+    url = cfg.webhook_url or os.environ.get(cfg.webhook_url_env, "")
+    if not url.startswith(("http://", "https://")):
+        raise WebhookError(
+            f"[alerts] webhook_url_env: the environment variable {cfg.webhook_url_env} is not set"
+            " to an http(s) URL"
+        )
+    return url
+
+
+class WebhookError(CopywatchError):
+    """The webhook channel has no usable URL."""
+
+
 def send_webhook(url: str, findings: Sequence[Finding], report_url: str, timeout: float) -> None:
     with httpx.Client(timeout=timeout, trust_env=False, follow_redirects=False) as client:
         r = client.post(url, json=_payload(findings, report_url))
@@ -82,9 +101,9 @@ def send_alerts(
     pending_all = [f for f in (store.findings() if findings is None else findings) if f.uncredited]
     sent: dict[str, int] = {}
     channels = []
-    if cfg.webhook_url:
+    if cfg.webhook_url or cfg.webhook_url_env:
         channels.append(
-            ("webhook", lambda fs: send_webhook(cfg.webhook_url, fs, report_url, cfg.timeout_seconds))
+            ("webhook", lambda fs: send_webhook(_webhook_url(cfg), fs, report_url, cfg.timeout_seconds))
         )
     if cfg.smtp_host:
         channels.append(("email", lambda fs: send_email(fs, report_url, cfg, outlet)))
@@ -95,7 +114,7 @@ def send_alerts(
             continue
         try:
             send(pending)
-        except (OSError, MailError, httpx.HTTPError) as e:
+        except (OSError, MailError, WebhookError, httpx.HTTPError) as e:
             log.error("alert channel %s failed (will retry after the next scan): %s", name, e)
             continue
         store.record_alerts(

@@ -116,6 +116,7 @@ class ScheduleConfig:
 @dataclass(frozen=True)
 class AlertsConfig:
     webhook_url: str = ""  # POST a JSON message here for new uncredited copies
+    webhook_url_env: str = ""  # or: the NAME of an environment variable holding that URL (a secret)
     smtp_host: str = ""  # send an email through this SMTP server
     smtp_port: int = 25
     smtp_starttls: bool = False
@@ -424,6 +425,7 @@ def parse_config(data: dict[str, Any], source: str = "<config>", base_dir: Path 
             raise ConfigError(f"{source}: [schedule] key 'cron' never fires ({cron!r}: {e})") from e
     for table, key in (
         ("alerts", "smtp_password_env"),
+        ("alerts", "webhook_url_env"),
         ("web", "session_secret_env"),
         ("discovery", "api_key_env"),
     ):
@@ -450,6 +452,8 @@ def parse_config(data: dict[str, Any], source: str = "<config>", base_dir: Path 
         )
     if al.webhook_url and not al.webhook_url.startswith(("http://", "https://")):
         raise ConfigError(f"{source}: [alerts] key 'webhook_url' must be an http(s) URL")
+    if al.webhook_url and al.webhook_url_env:
+        raise ConfigError(f"{source}: [alerts] has both 'webhook_url' and 'webhook_url_env': keep one")
     _check_discovery(source, tables["discovery"])
     evidence: EvidenceConfig = _check_evidence(source, tables["evidence"], base_dir)
     store: StoreConfig = tables["store"]
