@@ -68,3 +68,21 @@ def test_vacuum_drops_old_captures_but_never_reported_evidence(tmp_path):
         findings = store.findings()
     bundle = export_bundle(findings, tmp_path / "bundle", warc_dir=config.warc_dir)
     assert verify_bundle(Path(bundle)) == []
+
+
+def test_vacuum_counts_what_compacting_the_store_gave_back_and_says_retention_is_off(tmp_path):
+    from copywatch.config import parse_config
+    from copywatch.retention import vacuum
+
+    config = parse_config(
+        {"outlet": {"name": "x", "exclusives": ["a.html"]}, "store": {"path": str(tmp_path / "cw.db")}}
+    )
+    with Store(config.store_path) as store:
+        store.db.execute("CREATE TABLE scratch (b BLOB)")
+        store.db.executemany("INSERT INTO scratch VALUES (?)", [(os.urandom(4096),) for _ in range(500)])
+        store.db.commit()
+        store.db.execute("DROP TABLE scratch")  # 2 MB of free pages, given back only by VACUUM
+        store.db.commit()
+        result = vacuum(config, store)
+    assert result.bytes_freed > 1_000_000 and result.pages_dropped == 0
+    assert any("captures_days = 0" in n for n in result.notes), result.notes

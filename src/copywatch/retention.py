@@ -35,6 +35,8 @@ def vacuum(config: Config, store: Store, now: datetime | None = None) -> VacuumR
     days = config.retention.captures_days
     pages = files = freed = 0
     notes: list[str] = []
+    if days <= 0:
+        notes.append("[retention] captures_days = 0: every capture is kept; the store is only compacted")
     if days > 0:
         cutoff_dt = (now or datetime.now(UTC)) - timedelta(days=days)
         cutoff = cutoff_dt.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -57,7 +59,7 @@ def vacuum(config: Config, store: Store, now: datetime | None = None) -> VacuumR
                 raise
             notes.append(f"old pages not dropped from the store: no space left to write it ({e})")
     try:
-        store.compact()
+        freed += store.compact()  # what SQLite's VACUUM gave back too
     except sqlite3.OperationalError as e:
         if not _disk_full(e):
             raise

@@ -460,9 +460,13 @@ class Store:
             db.executemany("DELETE FROM warc_files WHERE name = ?", [(f,) for f in deleted_warc_files])
         return int(n)
 
-    def compact(self) -> None:
-        """SQLite's VACUUM: needs free space about the size of the store."""
+    def compact(self) -> int:
+        """SQLite's VACUUM: needs free space about the size of the store. Returns the bytes it
+        gave back (the pages the store held free)."""
+        size = int(self.db.execute("PRAGMA page_size").fetchone()[0])
+        free = int(self.db.execute("PRAGMA freelist_count").fetchone()[0])
         self.db.execute("VACUUM")
+        return free * size
 
     def archive_runs(self) -> dict[str, bytes]:
         """The outlet's formula index: each article's distinct 3-word runs (uint32, native order)."""
