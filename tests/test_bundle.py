@@ -239,3 +239,21 @@ def test_export_refuses_a_record_whose_block_digest_fails(tmp_path: Path) -> Non
     assert "\n" not in message and "digest" in message
     assert f"crawl-1.warc.gz@{offsets['https://copycat.ma/a/2']}" in message
     assert not out.exists()
+
+
+def test_a_damaged_zipped_folder_bundle_is_one_problem_not_a_traceback(tmp_path: Path) -> None:
+    import os
+    import zipfile
+
+    from copywatch.evidence.export import verify_evidence
+
+    z = tmp_path / "case-1.zip"
+    with zipfile.ZipFile(z, "w", zipfile.ZIP_DEFLATED) as w:
+        w.writestr("case-1/manifest.json", os.urandom(3000).hex())
+    data = bytearray(z.read_bytes())
+    start = 30 + len("case-1/manifest.json")  # the entry's compressed bytes, after its local header
+    for k in range(start + 10, start + 200):
+        data[k] ^= 0x55
+    z.write_bytes(bytes(data))
+    problems, _ = verify_evidence(z)
+    assert len(problems) == 1 and "case-1/manifest.json cannot be read from the ZIP" in problems[0]

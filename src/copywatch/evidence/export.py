@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -132,6 +133,9 @@ def _unzip_folder(path: Path, folder: str, into: Path) -> list[str]:
             name = info.filename.removeprefix(f"{folder}/")
             if info.is_dir() or not name or "/" in name or "\\" in name or name in (".", ".."):
                 return [f"{path.name}: unexpected entry {info.filename!r}; not a bundle copywatch wrote"]
-            with z.open(info) as src, open(into / folder / name, "wb") as dst:
-                shutil.copyfileobj(src, dst)
+            try:
+                with z.open(info) as src, open(into / folder / name, "wb") as dst:
+                    shutil.copyfileobj(src, dst)
+            except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as e:  # damaged
+                return [f"{path.name}: {info.filename} cannot be read from the ZIP ({e})"]
     return []
