@@ -5,7 +5,9 @@ from a local CA (trustme); the config's refusals of a pasted secret and of an un
 from __future__ import annotations
 
 import socket
+import ssl
 from collections.abc import Iterator
+from contextlib import contextmanager
 from email.message import EmailMessage
 
 import pytest
@@ -38,15 +40,13 @@ def ca() -> trustme.CA:
     return trustme.CA()
 
 
-@pytest.fixture
-def smtp(ca: trustme.CA) -> Iterator[tuple[int, Server]]:
+@contextmanager
+def tls_server(ca: trustme.CA, name: str, **kw: object) -> Iterator[tuple[int, Server]]:
+    """An SMTP server on 127.0.0.1 that requires STARTTLS, with a certificate for ``name``."""
     server = Server()
-    tls = ca.issue_cert("mail.copywatch.test").configure_cert  # valid for that name, not 127.0.0.1
-    import ssl
-
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    tls(context)
-    with socket.socket() as s:
+    ca.issue_cert(name).configure_cert(context)
+    with socket.socket() as s:  # a free port (aiosmtpd's controller cannot take port 0)
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     controller = Controller(
@@ -58,6 +58,12 @@ def smtp(ca: trustme.CA) -> Iterator[tuple[int, Server]]:
         yield port, server
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def smtp(ca: trustme.CA) -> Iterator[tuple[int, Server]]:
+    with tls_server(ca, "mail.copywatch.test") as got:  # valid for that name, not 127.0.0.1
+        yield got
 
 
 def _cfg(port: int, host: str = "127.0.0.1") -> AlertsConfig:
@@ -98,20 +104,7 @@ def test_a_trusted_certificate_for_another_name_is_refused_too(smtp, ca, tmp_pat
 def test_a_trusted_certificate_for_the_host_gets_the_password_from_the_environment(
     ca, tmp_path, monkeypatch
 ) -> None:
-    import ssl
-
-    server = Server()
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    ca.issue_cert("localhost").configure_cert(context)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    controller = Controller(
-        server, hostname="127.0.0.1", port=port, tls_context=context, require_starttls=True,
-        authenticator=server.authenticate, auth_require_tls=True,
-    )  # fmt: skip
-    controller.start()
-    try:
+    with tls_server(ca, "localhost") as (port, server):
         ca.cert_pem.write_to_path(str(tmp_path / "ca.pem"))
         monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "ca.pem"))
         monkeypatch.delenv("CW_TEST_SMTP_PASSWORD", raising=False)
@@ -119,8 +112,6 @@ def test_a_trusted_certificate_for_the_host_gets_the_password_from_the_environme
             send_message(_cfg(port, "localhost"), _msg())
         monkeypatch.setenv("CW_TEST_SMTP_PASSWORD", "env-password-123")
         send_message(_cfg(port, "localhost"), _msg())
-    finally:
-        controller.stop()
     assert server.logins == [("newsroom", "env-password-123")] and len(server.messages) == 1
 
 
