@@ -53,6 +53,9 @@ def test_an_unreachable_or_untrusted_tsa_is_one_clear_line(tsa) -> None:
         request_timestamp("http://127.0.0.1:9/tsa", b"x", trusted_pem=tsa.ca_pem.read_bytes(), timeout=2)
     with LocalTSA("Other") as other, pytest.raises(TimestampError, match="does not verify"):
         request_timestamp(tsa.url, b"x", trusted_pem=other.ca_pem.read_bytes())
+    with pytest.raises(TimestampError) as e:  # a file that is no certificate: said so, in one line
+        request_timestamp(tsa.url, b"x", trusted_pem=b"-----BEGIN CERTIFICATE-----\nnope\n")
+    assert "is not a PEM certificate" in str(e.value) and "ErrorStack" not in str(e.value)
 
 
 def write_config(tmp: Path, web, **evidence: object) -> Path:

@@ -41,8 +41,10 @@ class CheckedTimestamp:
 def _load_certs(pem: bytes) -> list[x509.Certificate]:
     try:
         certs = x509.load_pem_x509_certificates(pem)
-    except ValueError as e:
-        raise TimestampError(f"the TSA certificate file is not PEM ({e})") from e
+    except ValueError as e:  # OpenSSL's own words are an ErrorStack(...) dump: not repeated
+        raise TimestampError(
+            "the TSA certificate file is not a PEM certificate (-----BEGIN CERTIFICATE----- ...)"
+        ) from e
     return certs
 
 
