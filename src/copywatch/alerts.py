@@ -63,6 +63,10 @@ def _email(findings: Sequence[Finding], report_url: str, cfg: AlertsConfig, outl
     return msg
 
 
+class WebhookError(CopywatchError):
+    """The webhook channel has no usable URL."""
+
+
 def _webhook_url(cfg: AlertsConfig) -> str:
     """The webhook's URL: ``webhook_url``, or the environment variable ``webhook_url_env`` names
     (a Slack or Teams webhook's URL is its secret). An unset or non-http(s) one fails the channel
@@ -74,10 +78,6 @@ def _webhook_url(cfg: AlertsConfig) -> str:
             " to an http(s) URL"
         )
     return url
-
-
-class WebhookError(CopywatchError):
-    """The webhook channel has no usable URL."""
 
 
 def send_webhook(url: str, findings: Sequence[Finding], report_url: str, timeout: float) -> None:

@@ -35,8 +35,6 @@ def vacuum(config: Config, store: Store, now: datetime | None = None) -> VacuumR
     days = config.retention.captures_days
     pages = files = freed = 0
     notes: list[str] = []
-    if days <= 0:
-        notes.append("[retention] captures_days = 0: every capture is kept; the store is only compacted")
     if days > 0:
         cutoff_dt = (now or datetime.now(UTC)) - timedelta(days=days)
         cutoff = cutoff_dt.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -58,6 +56,8 @@ def vacuum(config: Config, store: Store, now: datetime | None = None) -> VacuumR
             if not _disk_full(e):
                 raise
             notes.append(f"old pages not dropped from the store: no space left to write it ({e})")
+    else:
+        notes.append("[retention] captures_days = 0: every capture is kept; the store is only compacted")
     try:
         freed += store.compact()  # what SQLite's VACUUM gave back too
     except sqlite3.OperationalError as e:

@@ -279,8 +279,7 @@ _MIGRATIONS: dict[int, str] = {
 }
 # Each feature that adds tables owns one migration number (3: formula index, 4: search discovery,
 # 5: cases, 6: archive scans, 7: evidence/screenshots, 8: page errors, 9: a run's error,
-# 10: sessions); a number
-# may be missing while its feature is not there, and the loop below skips it.
+# 10: sessions); a number may be missing while its feature is not there, and the loop below skips it.
 SCHEMA_VERSION = max(_MIGRATIONS)
 
 

@@ -154,9 +154,6 @@ class LoginThrottle:
         self.failures: dict[str, list[float]] = {}
         self.lock = threading.Lock()
 
-    def blocked(self, name: str) -> bool:
-        return self.wait(name) > 0
-
     def wait(self, name: str) -> int:
         """Seconds until ``name`` may try again (0: now)."""
         now = time.monotonic()
@@ -542,7 +539,7 @@ def create_app(config: Config, secret: str) -> Starlette:
         """A notice's WACZ, as it was exported (``copywatch verify`` checks it as downloaded)."""
         name = ctx.request.path_params["name"]
         path = Path(config.cases.bundles_dir) / name
-        if not _BUNDLE.match(name) or not name.endswith(".wacz") or not path.is_file() or path.is_symlink():
+        if not _BUNDLE.match(name) or path.suffix != ".wacz" or not _is_bundle(path):
             raise CaseNotFound("no such evidence bundle")
         return FileResponse(path, media_type="application/wacz+zip", filename=name)
 

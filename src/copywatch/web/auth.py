@@ -13,6 +13,7 @@ parameter set); a hash made with older parameters is upgraded at the next login.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -71,6 +72,11 @@ def add_user(store: Store, name: str, role: str, password: str) -> User:
     return User(name, role)
 
 
+def _user(row: dict[str, Any]) -> User:
+    """The user a store row describes (its session_epoch: 0 in a store older than migration 10)."""
+    return User(row["name"], row["role"], int(row.get("session_epoch") or 0))
+
+
 def authenticate(store: Store, name: str, password: str) -> User | None:
     """The user if the name and password match an enabled user, else None."""
     try:
@@ -86,7 +92,7 @@ def authenticate(store: Store, name: str, password: str) -> User | None:
         return None
     if _hasher.check_needs_rehash(row["password_hash"]):
         store.set_password_hash(name, _hasher.hash(password))
-    return User(row["name"], row["role"], int(row.get("session_epoch") or 0))
+    return _user(row)
 
 
 def current_user(store: Store, name: str) -> User | None:
@@ -94,4 +100,4 @@ def current_user(store: Store, name: str) -> User | None:
     row = store.user(name) if name else None
     if row is None or row["disabled"]:
         return None
-    return User(row["name"], row["role"], int(row.get("session_epoch") or 0))
+    return _user(row)
