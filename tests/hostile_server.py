@@ -172,6 +172,28 @@ def _farm(h: RequestHandler) -> None:
     send(h, 200, html(f"farm {n}", links=links))
 
 
+def _reply_trap(h: RequestHandler) -> None:
+    """/reply-trap/N: a blog whose every article carries 40 comments, each with a ``?replytocom=``
+    link (WordPress's own crawler trap: every one answers the article again, 200), a print
+    version, a share link and a login link, all answered; the real articles are /reply-trap/1..5,
+    each linking to the next."""
+    path, _, query = h.path.partition("?")
+    tail = path.rsplit("/", 1)[-1]
+    if query or not tail.isdigit():  # a variant: the article again, as the site would serve it
+        send(h, 200, html(f"variant {h.path}", "نص المقال مرة أخرى"))
+        return
+    n = int(tail)
+    links = [f"/reply-trap/{n}?replytocom={n * 100 + c}" for c in range(40)]
+    links += [
+        f"/reply-trap/{n}/print",
+        f"/reply-trap/{n}?share=facebook",
+        f"/wp-login.php?redirect_to=/reply-trap/{n}",
+    ]
+    if n < 5:
+        links.append(f"/reply-trap/{n + 1}")
+    send(h, 200, html(f"article {n}", "نص المقال", links=links))
+
+
 # --- hostile pages that attack the parsers and the connection (issue 12) -----------------------------
 
 
@@ -274,6 +296,8 @@ DEFAULT_ROUTES: dict[str, Handler] = {
     "/404": _not_found,
     "/drop": _drop,
     "/farm/*": _farm,
+    "/reply-trap/*": _reply_trap,
+    "/wp-login.php": lambda h: send(h, 200, html("log in")),
     "/smuggle": _smuggle,
     "/cut": _cut,
     "/rel-bomb": lambda h: send(h, 200, rel_bomb_body()),

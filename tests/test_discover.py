@@ -253,6 +253,16 @@ def test_a_utility_name_listed_by_a_sitemap_or_as_the_next_page_is_still_fetched
     }
 
 
+def test_a_reply_to_comment_trap_costs_no_request() -> None:
+    """tests/hostile_server.py's /reply-trap/: 40 ?replytocom= links, a print, a share and a login
+    link under each of 5 articles, all answering 200. Only the articles are fetched."""
+    with HostileServer() as srv:
+        caps, sc = run(srv, [srv.url("/reply-trap/1")], max_depth=10)
+        requested = sorted(hit.path for hit in srv.log if hit.path != "/robots.txt")
+    assert requested == [f"/reply-trap/{n}" for n in range(1, 6)], requested
+    assert len(caps) == 5 and len(sc.utility_links) == 5 * 43
+
+
 def test_utility_urls_are_told_from_article_slugs() -> None:
     for u in UTILITY_LINKS:
         assert is_utility_url("https://site.example" + u), u
